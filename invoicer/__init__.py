@@ -1,0 +1,1 @@
+"""Invoicer: multi-user invoicing with live collaborative drafts."""

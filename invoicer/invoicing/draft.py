@@ -1,0 +1,406 @@
+"""Reading the live draft document (its plain JSON shape) into typed values and problems.
+
+The draft is edited by people, character by character, so any value may be missing, of the
+wrong type or half typed. Reading never fails: each value that does not parse becomes a
+`Problem` that names its line and field, the totals are computed from the lines that parse,
+and `finalisation_problems` says what still blocks issuing the invoice.
+
+Problem fields are the document keys: "quantity", "unit_price"... on a line (with its 1-based
+number and id), "currency", "issue_date", "customer_id"... for the header (line None), and
+"lines" or "notes" for the document as a whole.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from .money import AmountError, is_currency, parse_decimal, to_plain
+from .totals import (
+    RATED_CATEGORIES,
+    VAT_CATEGORIES,
+    LineInput,
+    Totals,
+    compute_totals,
+    default_category,
+    format_amount,
+)
+
+__all__ = [
+    "DEFAULT_CURRENCY",
+    "Draft",
+    "DraftLine",
+    "DraftMeta",
+    "Problem",
+    "draft_view",
+    "finalisation_problems",
+    "read_draft",
+]
+
+DEFAULT_CURRENCY = "EUR"
+# Totals of a draft whose currency is not valid yet are shown with this one's digits.
+_FALLBACK_CURRENCY = DEFAULT_CURRENCY
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_HUNDRED = Decimal(100)
+
+Report = Callable[[str, str], None]  # (field, message) of a problem on the current line
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A value that does not parse, or something missing to finalise."""
+
+    line: int | None
+    line_id: str | None
+    field: str
+    message: str
+
+    def text(self) -> str:
+        """The message as a sentence naming where: "Line 2, quantity: «abc» is not a number"."""
+        where = self.field if self.line is None else f"Line {self.line}, {self.field}"
+        return f"{where}: {self.message}"
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "line": self.line,
+            "line_id": self.line_id,
+            "field": self.field,
+            "message": self.message,
+            "text": self.text(),
+        }
+
+
+@dataclass
+class DraftMeta:
+    customer_id: str | None = None
+    currency: str = DEFAULT_CURRENCY
+    issue_date: date | None = None
+    due_date: date | None = None
+    reference: str | None = None
+    language: str | None = None
+    # What was typed, for fields shown back to the editors even when they do not parse.
+    raw: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class DraftLine:
+    """One line: the text as typed and, where it parses, its value."""
+
+    number: int  # 1-based position in the document
+    id: str | None
+    description: str = ""
+    unit: str | None = None
+    quantity_text: str = ""
+    unit_price_text: str = ""
+    vat_rate_text: str = ""
+    discount_text: str = ""
+    quantity: Decimal | None = None
+    unit_price: Decimal | None = None
+    vat_rate: Decimal | None = None
+    discount: Decimal | None = None
+    vat_category: str | None = None
+    exemption_reason: str | None = None
+    net: Decimal | None = None
+    valid: bool = False
+
+    @property
+    def key(self) -> str:
+        """The id used for this line in the totals (its position when it has no id)."""
+        return self.id if self.id is not None else f"#{self.number}"
+
+    def to_input(self) -> LineInput:
+        """The line for the calculator; only meaningful when `valid`."""
+        return LineInput(
+            id=self.key,
+            quantity=self.quantity or Decimal(0),
+            unit_price=self.unit_price or Decimal(0),
+            vat_rate=self.vat_rate or Decimal(0),
+            discount=self.discount or Decimal(0),
+            vat_category=self.vat_category or "S",
+            exemption_reason=self.exemption_reason,
+        )
+
+
+@dataclass
+class Draft:
+    meta: DraftMeta
+    notes: str
+    lines: list[DraftLine]
+    problems: list[Problem]
+    totals: Totals
+
+    @property
+    def currency_valid(self) -> bool:
+        return is_currency(self.meta.currency)
+
+
+def read_draft(data: Any) -> Draft:
+    """Read the draft's JSON shape; never raises, whatever the values."""
+    problems: list[Problem] = []
+    if not isinstance(data, dict):
+        data = {}
+        problems.append(Problem(None, None, "document", "the draft is not a JSON object"))
+    meta = _read_meta(data.get("meta"), problems)
+    notes = _read_notes(data.get("notes"), problems)
+    lines = _read_lines(data.get("lines"), problems)
+    currency = meta.currency if is_currency(meta.currency) else _FALLBACK_CURRENCY
+    valid = [line for line in lines if line.valid]
+    totals = compute_totals([line.to_input() for line in valid], currency)
+    # By position, not by id: two lines of a draft may briefly share an id.
+    for line, line_total in zip(valid, totals.lines):
+        line.net = line_total.net
+    return Draft(meta=meta, notes=notes, lines=lines, problems=problems, totals=totals)
+
+
+def finalisation_problems(draft: Draft) -> list[Problem]:
+    """Everything that blocks finalising: unparsed values plus what an invoice must have.
+
+    A missing issue date is not one: finalisation sets it to the day of issue.
+    """
+    problems = list(draft.problems)
+    if not draft.meta.customer_id:
+        problems.append(Problem(None, None, "customer_id", "choose a customer"))
+    if not draft.lines:
+        problems.append(Problem(None, None, "lines", "add at least one line"))
+    for line in draft.lines:
+        if not line.description.strip():
+            problems.append(Problem(line.number, line.id, "description", "describe the line"))
+    return problems
+
+
+def draft_view(draft: Draft) -> dict[str, object]:
+    """The draft as the REST API shows it: values as decimal strings, totals, problems."""
+    meta = draft.meta
+    return {
+        "customer_id": meta.customer_id,
+        "currency": meta.currency,
+        "issue_date": _date_view(meta.issue_date, meta.raw.get("issue_date")),
+        "due_date": _date_view(meta.due_date, meta.raw.get("due_date")),
+        "reference": meta.reference,
+        "language": meta.language,
+        "notes": draft.notes,
+        "lines": [_line_view(line, draft.totals.currency) for line in draft.lines],
+        "totals": draft.totals.to_dict(),
+        "problems": [problem.to_dict() for problem in draft.problems],
+    }
+
+
+def _date_view(value: date | None, raw: str | None) -> str | None:
+    if value is not None:
+        return value.isoformat()
+    return raw or None
+
+
+def _line_view(line: DraftLine, currency: str) -> dict[str, object]:
+    return {
+        "id": line.id,
+        "description": line.description,
+        "quantity": _number_view(line.quantity, line.quantity_text),
+        "unit_price": _number_view(line.unit_price, line.unit_price_text),
+        "vat_rate": _number_view(line.vat_rate, line.vat_rate_text),
+        "discount": _number_view(line.discount, line.discount_text),
+        "unit": line.unit,
+        "vat_category": line.vat_category,
+        "exemption_reason": line.exemption_reason,
+        "net": format_amount(line.net, currency) if line.net is not None else None,
+    }
+
+
+def _number_view(value: Decimal | None, text: str) -> str | None:
+    if value is not None:
+        return format(value, "f")
+    return text or None
+
+
+# -- header -----------------------------------------------------------------------------------
+
+
+def _read_meta(raw: Any, problems: list[Problem]) -> DraftMeta:
+    meta = DraftMeta()
+    if raw is None:
+        return meta
+    if not isinstance(raw, dict):
+        problems.append(Problem(None, None, "meta", "the header is not a JSON object"))
+        return meta
+    meta.customer_id = _read_id(raw.get("customer_id"), "customer_id", problems)
+    meta.currency = _read_currency(raw.get("currency"), meta, problems)
+    meta.issue_date = _read_date(raw.get("issue_date"), "issue_date", meta, problems)
+    meta.due_date = _read_date(raw.get("due_date"), "due_date", meta, problems)
+    meta.reference = _read_text(raw.get("reference"), "reference", problems)
+    meta.language = _read_text(raw.get("language"), "language", problems)
+    if meta.issue_date and meta.due_date and meta.due_date < meta.issue_date:
+        problems.append(
+            Problem(None, None, "due_date", "the due date is before the issue date")
+        )
+    return meta
+
+
+def _read_id(value: Any, name: str, problems: list[Problem]) -> str | None:
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return value.strip() or None
+    problems.append(Problem(None, None, name, "not a valid identifier"))
+    return None
+
+
+def _read_text(value: Any, name: str, problems: list[Problem]) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value.strip() or None
+    problems.append(Problem(None, None, name, "must be text"))
+    return None
+
+
+def _read_currency(value: Any, meta: DraftMeta, problems: list[Problem]) -> str:
+    if value is None or value == "":
+        return DEFAULT_CURRENCY
+    text = value.strip().upper() if isinstance(value, str) else str(value)
+    if not text:
+        return DEFAULT_CURRENCY
+    meta.raw["currency"] = text
+    if not is_currency(text):
+        problems.append(
+            Problem(None, None, "currency", f"«{text}» is not an ISO 4217 currency code")
+        )
+    return text
+
+
+def _read_date(value: Any, name: str, meta: DraftMeta, problems: list[Problem]) -> date | None:
+    if value is None or value == "":
+        return None
+    text = value.strip() if isinstance(value, str) else str(value)
+    meta.raw[name] = text
+    if _DATE.fullmatch(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+    problems.append(Problem(None, None, name, f"«{text}» is not a date (YYYY-MM-DD)"))
+    return None
+
+
+def _read_notes(value: Any, problems: list[Problem]) -> str:
+    if value is None or isinstance(value, str):
+        return value or ""
+    problems.append(Problem(None, None, "notes", "the notes must be text"))
+    return ""
+
+
+# -- lines ------------------------------------------------------------------------------------
+
+
+def _read_lines(raw: Any, problems: list[Problem]) -> list[DraftLine]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        problems.append(Problem(None, None, "lines", "the lines are not a list"))
+        return []
+    lines = []
+    for number, item in enumerate(raw, start=1):
+        if not isinstance(item, dict):
+            problems.append(Problem(number, None, "line", "the line is not a JSON object"))
+            continue
+        lines.append(_read_line(number, item, problems))
+    return lines
+
+
+def _read_line(number: int, raw: dict[str, Any], problems: list[Problem]) -> DraftLine:
+    line_id = raw.get("id")
+    line = DraftLine(number=number, id=line_id if isinstance(line_id, str) and line_id else None)
+    found: list[Problem] = []
+
+    def report(name: str, message: str) -> None:
+        found.append(Problem(number, line.id, name, message))
+
+    description = raw.get("description")
+    if isinstance(description, str):
+        line.description = description
+    elif description is not None:
+        report("description", "the description must be text")
+    unit = raw.get("unit")
+    if isinstance(unit, str):
+        line.unit = unit.strip() or None
+    elif unit is not None:
+        report("unit", "the unit must be a code such as C62 or HUR")
+
+    line.quantity_text, line.quantity = _read_number(raw.get("quantity"), "quantity", report)
+    line.unit_price_text, line.unit_price = _read_number(
+        raw.get("unit_price"), "unit_price", report
+    )
+    line.vat_rate_text, line.vat_rate = _read_number(raw.get("vat_rate"), "vat_rate", report)
+    line.discount_text, line.discount = _read_number(
+        raw.get("discount"), "discount", report, default=Decimal(0)
+    )
+    _check_ranges(line, report)
+    _read_category(line, raw, report)
+    problems.extend(found)
+    line.valid = not found
+    return line
+
+
+def _read_number(
+    value: Any, name: str, report: Report, *, default: Decimal | None = None
+) -> tuple[str, Decimal | None]:
+    text = _as_text(value)
+    if text is None:
+        report(name, "must be a number written as text, such as 12.50")
+        return "", None
+    if not text.strip():
+        if default is not None:
+            return "", default
+        report(name, "a number is required")
+        return "", None
+    try:
+        return text, parse_decimal(text)
+    except AmountError as error:
+        report(name, error.message)
+        return text, None
+
+
+def _as_text(value: Any) -> str | None:
+    # Standard Yjs clients may store a JavaScript number; accept it as the text it shows.
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    return None
+
+
+def _check_ranges(line: DraftLine, report: Report) -> None:
+    if line.vat_rate is not None and not 0 <= line.vat_rate < _HUNDRED:
+        report("vat_rate", f"{to_plain(line.vat_rate)} % is not a VAT rate")
+        line.vat_rate = None
+    if line.discount is not None and not 0 <= line.discount <= _HUNDRED:
+        report("discount", "a discount is a percentage between 0 and 100")
+        line.discount = None
+
+
+def _read_category(line: DraftLine, raw: dict[str, Any], report: Report) -> None:
+    # The category is optional in the document: a plain rate means standard, or zero at 0 %.
+    category = raw.get("vat_category")
+    reason = raw.get("exemption_reason")
+    line.exemption_reason = reason.strip() or None if isinstance(reason, str) else None
+    if category is None or category == "":
+        if line.vat_rate is not None:
+            line.vat_category = default_category(line.vat_rate)
+        return
+    if not isinstance(category, str) or category.strip().upper() not in VAT_CATEGORIES:
+        report("vat_category", f"«{category}» is not a VAT category")
+        return
+    line.vat_category = category.strip().upper()
+    if line.vat_category not in RATED_CATEGORIES and line.vat_rate not in (None, 0):
+        report("vat_rate", f"VAT category {line.vat_category} is at 0 %")

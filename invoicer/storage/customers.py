@@ -1,0 +1,53 @@
+"""An organisation's customers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import col, select
+
+from .audit import record_event
+from .db import Database
+from .models import Customer
+
+__all__ = ["CUSTOMER_FIELDS", "create_customer", "get_customer", "list_customers"]
+
+CUSTOMER_FIELDS = ("name", "email", "country", "vat_number", "currency", "address")
+
+
+def create_customer(
+    db: Database,
+    org_id: str,
+    values: dict[str, Any],
+    *,
+    actor_id: str | None = None,
+    ip: str | None = None,
+) -> Customer:
+    """Add a customer; `values` holds validated CUSTOMER_FIELDS."""
+    unknown = set(values) - set(CUSTOMER_FIELDS)
+    if unknown:
+        raise ValueError(f"not customer fields: {sorted(unknown)}")
+    with db.transaction() as session:
+        customer = Customer(org_id=org_id, **values)
+        session.add(customer)
+        record_event(session, org_id=org_id, user_id=actor_id, action="customer.create",
+                     target=customer.id, detail={"name": customer.name}, ip=ip)
+    return customer
+
+
+def get_customer(db: Database, org_id: str, customer_id: str) -> Customer | None:
+    """The customer if it belongs to the organisation; tenants never see each other."""
+    with db.session() as session:
+        customer = session.get(Customer, customer_id)
+    return customer if customer is not None and customer.org_id == org_id else None
+
+
+def list_customers(db: Database, org_id: str, *, limit: int = 1000) -> list[Customer]:
+    with db.session() as session:
+        statement = (
+            select(Customer)
+            .where(Customer.org_id == org_id)
+            .order_by(col(Customer.name), col(Customer.id))
+            .limit(limit)
+        )
+        return list(session.exec(statement).all())
