@@ -120,7 +120,7 @@ class RoomRegistry:
         """Serve one connection until it closes; errors close only this connection."""
         room = await self.room(invoice_id)
         connection = Connection(channel, editor, invoice_id)
-        room.join(connection)
+        await room.join(connection)
         try:
             await self._receive_forever(room, connection)
         except ConnectionClosed:
@@ -129,6 +129,11 @@ class RoomRegistry:
             log.warning("closing user %s on invoice %s (%d): %s", editor.user_id, invoice_id,
                         exc.close_code, exc)
             connection.close_soon(exc.close_code, str(exc))
+            await asyncio.wait_for(connection.wait_closed(), timeout=5)
+        except Exception:
+            log.exception("unexpected error serving user %s on invoice %s", editor.user_id,
+                          invoice_id)
+            connection.close_soon(1011, "internal error; reconnect")
             await asyncio.wait_for(connection.wait_closed(), timeout=5)
         finally:
             await connection.stop()

@@ -26,7 +26,7 @@ from .authz import refusal, touched_by
 from .backends import Backends
 from .connection import Connection
 from .draftdoc import doc_to_json, roots
-from .errors import UpdateRefused
+from .errors import ProtocolError, UpdateRefused
 from .protocol import (
     EMPTY_UPDATE,
     AwarenessEntry,
@@ -131,11 +131,12 @@ class Room:
 
     # -- connections ----------------------------------------------------------------------------
 
-    def join(self, connection: Connection) -> None:
+    async def join(self, connection: Connection) -> None:
         """Greet a newcomer: our state vector, then everyone's awareness at once."""
         self.connections.add(connection)
         connection.send(create_sync_message(self.doc))
         connection.send(awareness_message(self._all_entries()))
+        await self._update_presence(connection)
 
     async def leave(self, connection: Connection) -> None:
         """Remove the awareness states this connection introduced, for everyone, now."""
@@ -164,16 +165,24 @@ class Room:
 
     async def _handle_sync(self, connection: Connection, message: Message) -> None:
         if message.sync_type == 0:
-            connection.send(sync_step2_message(self.doc.get_update(message.payload)))
+            try:
+                missing = self.doc.get_update(message.payload)
+            except Exception as exc:
+                raise ProtocolError("sync step 1 carries a state vector that does not decode") \
+                    from exc
+            connection.send(sync_step2_message(missing))
             return
         update = message.payload
         if update == EMPTY_UPDATE or not update:
             return
-        reason = self._refusal(connection, update)
+        try:
+            reason = self._refusal(connection, update)
+            delta = None if reason else self._apply(update)
+        except Exception as exc:
+            raise ProtocolError("the update does not decode as a Yjs update") from exc
         if reason is not None:
             connection.send(auth_denied_message(reason))
             raise UpdateRefused(reason)
-        delta = self._apply(update)
         if delta is None:
             return
         self._relay(create_update_message(delta), exclude=connection)
