@@ -150,7 +150,7 @@ class Room:
         if removed:
             self._relay_awareness(removed, exclude=connection)
         await self.backends.presence.remove(self.invoice_id, connection.id)
-        self._release_claims_of(connection)
+        await self._release_claims_of(connection)
         self._schedule_presence()
 
     async def handle(self, connection: Connection, message: Message) -> None:
@@ -391,13 +391,16 @@ class Room:
         now = time.time()
         return {line: c for line, c in self.claims.items() if c["expires"] > now}
 
-    def _release_claims_of(self, connection: Connection) -> None:
+    async def _release_claims_of(self, connection: Connection) -> None:
+        """A holder who left the draft (all their tabs) no longer holds its lines."""
         user_id = connection.editor.user_id
         if any(c.editor.user_id == user_id for c in self.connections):
             return
         mine = [line for line, c in self.claims.items() if c["user_id"] == user_id]
         for line in mine:
             self.claims.pop(line, None)
+            await self.backends.locks.release_key(f"claim:{self.invoice_id}:{line}", user_id)
+            await self.publish_control(b"C", {"line_id": line, "claim": None})
         if mine:
             self.announce()
 
