@@ -31,6 +31,8 @@ CII_PREFIXES = {
     "qdt": "urn:un:unece:uncefact:data:standard:QualifiedDataType:100",
 }
 _DATE = "udt:DateTimeString"
+_PERIOD_START = f"ram:BillingSpecifiedPeriod/ram:StartDateTime/{_DATE}"
+_PERIOD_END = f"ram:BillingSpecifiedPeriod/ram:EndDateTime/{_DATE}"
 
 
 def read_cii(root: etree._Element) -> InvoiceDocument:
@@ -46,6 +48,7 @@ def read_cii(root: etree._Element) -> InvoiceDocument:
     means = settlement.findall("ram:SpecifiedTradeSettlementPaymentMeans")
     summation = settlement.required("ram:SpecifiedTradeSettlementHeaderMonetarySummation")
     preceding = settlement.find("ram:InvoiceReferencedDocument")
+    delivery_event = f"ram:ActualDeliverySupplyChainEvent/ram:OccurrenceDateTime/{_DATE}"
     return InvoiceDocument(
         type_code=header.required_text("ram:TypeCode"),
         number=header.required_text("ram:ID"),
@@ -57,25 +60,23 @@ def read_cii(root: etree._Element) -> InvoiceDocument:
         allowances=tuple(
             _allowance(node) for node in settlement.findall("ram:SpecifiedTradeAllowanceCharge")
         ),
-        due_date=terms.compact_date(f"ram:DueDateDateTime/{_DATE}") if terms else None,
-        delivery_date=delivery.compact_date(
-            f"ram:ActualDeliverySupplyChainEvent/ram:OccurrenceDateTime/{_DATE}"
-        ) if delivery else None,
-        period_start=settlement.compact_date(f"ram:BillingSpecifiedPeriod/ram:StartDateTime/{_DATE}"),
-        period_end=settlement.compact_date(f"ram:BillingSpecifiedPeriod/ram:EndDateTime/{_DATE}"),
+        due_date=_optional_date(terms, f"ram:DueDateDateTime/{_DATE}"),
+        delivery_date=_optional_date(delivery, delivery_event),
+        period_start=settlement.compact_date(_PERIOD_START),
+        period_end=settlement.compact_date(_PERIOD_END),
         buyer_reference=agreement.text("ram:BuyerReference"),
         order_reference=agreement.text("ram:BuyerOrderReferencedDocument/ram:IssuerAssignedID"),
         notes=tuple(header.texts("ram:IncludedNote/ram:Content")),
-        payment_terms=terms.text("ram:Description") if terms else "",
+        payment_terms=terms.text("ram:Description") if terms is not None else "",
         payment_means=tuple(_payment_means(node) for node in means),
         payment_reference=settlement.text("ram:PaymentReference"),
         prepaid=summation.decimal("ram:TotalPrepaidAmount") or Decimal(0),
         rounding=summation.decimal("ram:RoundingAmount") or Decimal(0),
         exemptions=tuple(taxes.exemptions),
-        preceding_invoice=preceding.text("ram:IssuerAssignedID") if preceding else "",
-        preceding_invoice_date=preceding.compact_date(
-            "ram:FormattedIssueDateTime/qdt:DateTimeString"
-        ) if preceding else None,
+        preceding_invoice=preceding.text("ram:IssuerAssignedID") if preceding is not None else "",
+        preceding_invoice_date=_optional_date(
+            preceding, "ram:FormattedIssueDateTime/qdt:DateTimeString"
+        ),
         tax_currency=settlement.text("ram:TaxCurrencyCode"),
         tax_currency_vat=taxes.tax_currency_vat,
         stated=_stated_totals(summation, taxes, currency),
@@ -87,6 +88,10 @@ def _required_date(node: Node, path: str) -> date:
     if found is None:
         raise node.error("missing", path)
     return found
+
+
+def _optional_date(node: Node | None, path: str) -> date | None:
+    return node.compact_date(path) if node is not None else None
 
 
 def _lines(trade: Node) -> list[Node]:
@@ -103,23 +108,28 @@ def _lines(trade: Node) -> list[Node]:
 
 def _party(party: Node) -> Party:
     legal = party.find("ram:SpecifiedLegalOrganization")
-    legal_id = legal.find("ram:ID") if legal else None
+    legal_id = legal.find("ram:ID") if legal is not None else None
     address = party.find("ram:PostalTradeAddress")
     endpoint = party.find("ram:URIUniversalCommunication/ram:URIID")
+    identifier = party.find("ram:ID")
+    if identifier is None:
+        identifier = party.find("ram:GlobalID")
     return Party(
         name=party.required_text("ram:Name"),
-        address_lines=_address_lines(address) if address else (),
-        city=address.text("ram:CityName") if address else "",
-        postcode=address.text("ram:PostcodeCode") if address else "",
-        country=address.text("ram:CountryID") if address else "",
-        subdivision=address.text("ram:CountrySubDivisionName") if address else "",
+        address_lines=_address_lines(address) if address is not None else (),
+        city=address.text("ram:CityName") if address is not None else "",
+        postcode=address.text("ram:PostcodeCode") if address is not None else "",
+        country=address.text("ram:CountryID") if address is not None else "",
+        subdivision=address.text("ram:CountrySubDivisionName") if address is not None else "",
         vat_number=_tax_registration(party, "VA"),
-        legal_id=legal_id.value if legal_id else "",
-        legal_id_scheme=legal_id.attribute("schemeID") if legal_id else "",
-        trading_name=legal.text("ram:TradingBusinessName") if legal else "",
+        legal_id=legal_id.value if legal_id is not None else "",
+        legal_id_scheme=legal_id.attribute("schemeID") if legal_id is not None else "",
+        trading_name=legal.text("ram:TradingBusinessName") if legal is not None else "",
+        identifier=identifier.value if identifier is not None else "",
+        identifier_scheme=identifier.attribute("schemeID") if identifier is not None else "",
         email=party.text("ram:DefinedTradeContact/ram:EmailURIUniversalCommunication/ram:URIID"),
-        endpoint=endpoint.value if endpoint else "",
-        endpoint_scheme=endpoint.attribute("schemeID") if endpoint else "",
+        endpoint=endpoint.value if endpoint is not None else "",
+        endpoint_scheme=endpoint.attribute("schemeID") if endpoint is not None else "",
     )
 
 
@@ -168,8 +178,8 @@ def _line(node: Node) -> InvoiceLine:
         note=document.text("ram:IncludedNote/ram:Content"),
         item_description=product.text("ram:Description"),
         seller_item_id=product.text("ram:SellerAssignedID"),
-        period_start=settlement.compact_date(f"ram:BillingSpecifiedPeriod/ram:StartDateTime/{_DATE}"),
-        period_end=settlement.compact_date(f"ram:BillingSpecifiedPeriod/ram:EndDateTime/{_DATE}"),
+        period_start=settlement.compact_date(_PERIOD_START),
+        period_end=settlement.compact_date(_PERIOD_END),
     )
 
 
@@ -227,13 +237,13 @@ def _allowance(node: Node) -> DocumentAllowanceCharge:
 def _payment_means(node: Node) -> PaymentMeans:
     account = node.find("ram:PayeePartyCreditorFinancialAccount")
     iban = ""
-    if account:
+    if account is not None:
         iban = account.text("ram:IBANID") or account.text("ram:ProprietaryID")
     return PaymentMeans(
         code=node.required_text("ram:TypeCode"),
         iban=iban,
         bic=node.text("ram:PayeeSpecifiedCreditorFinancialInstitution/ram:BICID"),
-        account_name=account.text("ram:AccountName") if account else "",
+        account_name=account.text("ram:AccountName") if account is not None else "",
         information=node.text("ram:Information"),
     )
 

@@ -52,6 +52,8 @@ class Party:
     legal_id: str = ""  # BT-30 / BT-47: SIREN (9 digits) or SIRET (14) in France
     legal_id_scheme: str = ""  # ISO 6523 ICD: "0002" SIREN, "0009" SIRET
     trading_name: str = ""  # BT-28 / BT-45
+    identifier: str = ""  # BT-29 / BT-46, e.g. a GLN or the seller's own customer number
+    identifier_scheme: str = ""  # ISO 6523 ICD of the identifier, "" when none
     email: str = ""  # BT-43 / BT-58, the contact's e-mail
     endpoint: str = ""  # BT-34 / BT-49, the electronic address
     endpoint_scheme: str = ""  # its scheme (CEF EAS code list), "EM" for an e-mail

@@ -103,6 +103,7 @@ def _party(role: Node) -> Party:
     address = party.find("cac:PostalAddress")
     legal = party.find("cac:PartyLegalEntity/cbc:CompanyID")
     endpoint = party.find("cbc:EndpointID")
+    identifier = party.find("cac:PartyIdentification/cbc:ID")
     return Party(
         name=name or trading_name,
         address_lines=_address_lines(address) if address is not None else (),
@@ -114,6 +115,8 @@ def _party(role: Node) -> Party:
         legal_id=legal.value if legal is not None else "",
         legal_id_scheme=legal.attribute("schemeID") if legal is not None else "",
         trading_name=trading_name if trading_name != name else "",
+        identifier=identifier.value if identifier is not None else "",
+        identifier_scheme=identifier.attribute("schemeID") if identifier is not None else "",
         email=party.text("cac:Contact/cbc:ElectronicMail"),
         endpoint=endpoint.value if endpoint is not None else "",
         endpoint_scheme=endpoint.attribute("schemeID") if endpoint is not None else "",

@@ -260,31 +260,39 @@ def _read_text(value: Any, name: str, problems: list[Problem]) -> str | None:
 
 
 def _read_currency(value: Any, meta: DraftMeta, problems: list[Problem]) -> str:
-    if value is None or value == "":
+    if value is None or (isinstance(value, str) and not value.strip()):
         return DEFAULT_CURRENCY
-    text = value.strip().upper() if isinstance(value, str) else str(value)
-    if not text:
+    if not isinstance(value, str):
+        problems.append(Problem(None, None, "currency", "must be a code such as EUR"))
         return DEFAULT_CURRENCY
+    text = value.strip().upper()
     meta.raw["currency"] = text
     if not is_currency(text):
         problems.append(
-            Problem(None, None, "currency", f"«{text}» is not an ISO 4217 currency code")
+            Problem(None, None, "currency", f"«{_shorten(text)}» is not a currency code")
         )
     return text
 
 
 def _read_date(value: Any, name: str, meta: DraftMeta, problems: list[Problem]) -> date | None:
-    if value is None or value == "":
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    text = value.strip() if isinstance(value, str) else str(value)
+    if not isinstance(value, str):
+        problems.append(Problem(None, None, name, "must be a date written YYYY-MM-DD"))
+        return None
+    text = value.strip()
     meta.raw[name] = text
     if _DATE.fullmatch(text):
         try:
             return date.fromisoformat(text)
         except ValueError:
             pass
-    problems.append(Problem(None, None, name, f"«{text}» is not a date (YYYY-MM-DD)"))
+    problems.append(Problem(None, None, name, f"«{_shorten(text)}» is not a date (YYYY-MM-DD)"))
     return None
+
+
+def _shorten(text: str, limit: int = 20) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _read_notes(value: Any, problems: list[Problem]) -> str:
@@ -393,14 +401,16 @@ def _read_category(line: DraftLine, raw: dict[str, Any], report: Report) -> None
     # The category is optional in the document: a plain rate means standard, or zero at 0 %.
     category = raw.get("vat_category")
     reason = raw.get("exemption_reason")
-    line.exemption_reason = reason.strip() or None if isinstance(reason, str) else None
-    if category is None or category == "":
+    line.exemption_reason = (reason.strip() or None) if isinstance(reason, str) else None
+    if category is None or (isinstance(category, str) and not category.strip()):
         if line.vat_rate is not None:
             line.vat_category = default_category(line.vat_rate)
         return
     if not isinstance(category, str) or category.strip().upper() not in VAT_CATEGORIES:
-        report("vat_category", f"«{category}» is not a VAT category")
+        report("vat_category", f"«{_shorten(str(category))}» is not a VAT category")
         return
     line.vat_category = category.strip().upper()
     if line.vat_category not in RATED_CATEGORIES and line.vat_rate not in (None, 0):
         report("vat_rate", f"VAT category {line.vat_category} is at 0 %")
+    elif line.vat_category == "S" and line.vat_rate == 0:
+        report("vat_rate", "the standard rate is above 0 %; use category Z for zero rated")

@@ -113,10 +113,12 @@ def test_zero_rate_means_zero_rated_and_categories_may_be_given():
         a_line("l2", vat_rate="0", vat_category="ae"),
         a_line("l3", vat_rate="20", vat_category="K"),
         a_line("l4", vat_rate="0", vat_category="Q"),
+        a_line("l5", vat_rate="0", vat_category="S"),
+        a_line("l6", vat_rate="10", vat_category=" "),
     ))
-    assert [line.vat_category for line in draft.lines] == ["Z", "AE", "K", None]
-    assert fields(draft.problems) == [(3, "vat_rate"), (4, "vat_category")]
-    assert [row.category for row in draft.totals.vat_breakdown] == ["AE", "Z"]
+    assert [line.vat_category for line in draft.lines] == ["Z", "AE", "K", None, "S", "S"]
+    assert fields(draft.problems) == [(3, "vat_rate"), (4, "vat_category"), (5, "vat_rate")]
+    assert [row.category for row in draft.totals.vat_breakdown] == ["AE", "S", "Z"]
 
 
 def test_finalisation_names_the_line_and_the_field():
