@@ -13,7 +13,7 @@ from pycrdt import Array, Doc, Map, MapEvent
 
 from invoicer.invoicing.permissions import may_edit_field
 
-from .draftdoc import ROOTS, roots
+from .draftdoc import ROOTS, extra_roots, roots
 
 AMOUNT_FIELDS = frozenset({"quantity", "unit_price", "vat_rate", "discount"})
 
@@ -33,6 +33,7 @@ def touched_by(state: bytes, update: bytes) -> Touched:
     scratch: Doc = Doc()
     scratch.apply_update(state)
     meta, notes, lines = roots(scratch)
+    charges, payment = extra_roots(scratch)
     before_ids = _line_ids(lines)
     before_roots = set(scratch.keys())
     touched = Touched()
@@ -41,6 +42,9 @@ def touched_by(state: bytes, update: bytes) -> Touched:
         (meta, meta.observe(lambda e: touched.fields.update(f"meta.{k}" for k in e.keys))),
         (notes, notes.observe(lambda e: touched.fields.add("notes"))),
         (lines, lines.observe_deep(line_events.extend)),
+        (charges, charges.observe_deep(lambda e: touched.fields.add("charges"))),
+        (payment, payment.observe(lambda e: touched.fields.update(f"payment.{k}"
+                                                                  for k in e.keys))),
     ]
     scratch.apply_update(update)
     for shared, subscription in subscriptions:

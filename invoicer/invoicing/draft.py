@@ -21,6 +21,7 @@ from typing import Any
 
 from .money import AmountError, is_currency, parse_decimal, to_plain
 from .totals import (
+    AllowanceCharge,
     RATED_CATEGORIES,
     VAT_CATEGORIES,
     LineInput,
@@ -132,6 +133,8 @@ class Draft:
     lines: list[DraftLine]
     problems: list[Problem]
     totals: Totals
+    charges: list[AllowanceCharge] = field(default_factory=list)
+    prepaid: Decimal = Decimal(0)
 
     @property
     def currency_valid(self) -> bool:
@@ -148,12 +151,63 @@ def read_draft(data: Any) -> Draft:
     notes = _read_notes(data.get("notes"), problems)
     lines = _read_lines(data.get("lines"), problems)
     currency = meta.currency if is_currency(meta.currency) else _FALLBACK_CURRENCY
+    charges = _read_charges(data.get("charges"), problems)
+    prepaid = _read_prepaid(data.get("payment"), problems)
     valid = [line for line in lines if line.valid]
-    totals = compute_totals([line.to_input() for line in valid], currency)
+    totals = compute_totals(
+        [line.to_input() for line in valid], currency,
+        allowances=[c for c in charges if not c.is_charge],
+        charges=[c for c in charges if c.is_charge],
+        prepaid=prepaid,
+    )
     # By position, not by id: two lines of a draft may briefly share an id.
     for line, line_total in zip(valid, totals.lines):
         line.net = line_total.net
-    return Draft(meta=meta, notes=notes, lines=lines, problems=problems, totals=totals)
+    return Draft(meta=meta, notes=notes, lines=lines, problems=problems, totals=totals,
+                 charges=charges, prepaid=prepaid)
+
+
+def _read_charges(raw: Any, problems: list[Problem]) -> list[AllowanceCharge]:
+    """Document-level allowances and charges (the optional `charges` root)."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        problems.append(Problem(None, None, "charges", "must be a list"))
+        return []
+    result = []
+    for index, item in enumerate(raw, start=1):
+        if not isinstance(item, dict):
+            problems.append(Problem(None, None, "charges", f"item {index} is not an object"))
+            continue
+
+        def report(name: str, message: str, index: int = index) -> None:
+            problems.append(Problem(None, None, f"charges.{index}.{name}", message))
+
+        _, amount = _read_number(item.get("amount"), "amount", report)
+        _, rate = _read_number(item.get("vat_rate"), "vat_rate", report, default=Decimal(0))
+        if amount is None or rate is None:
+            continue
+        category = str(item.get("vat_category") or ("S" if rate > 0 else "Z"))
+        try:
+            result.append(AllowanceCharge(
+                amount=amount, vat_category=category, vat_rate=rate,
+                reason=str(item.get("reason") or ""),
+                is_charge=str(item.get("is_charge")).lower() in ("true", "1"),
+            ))
+        except ValueError as error:
+            report("vat_category", str(error))
+    return result
+
+
+def _read_prepaid(raw: Any, problems: list[Problem]) -> Decimal:
+    if not isinstance(raw, dict) or raw.get("prepaid") in (None, ""):
+        return Decimal(0)
+
+    def report(name: str, message: str) -> None:
+        problems.append(Problem(None, None, f"payment.{name}", message))
+
+    _, prepaid = _read_number(raw.get("prepaid"), "prepaid", report, default=Decimal(0))
+    return prepaid or Decimal(0)
 
 
 def finalisation_problems(draft: Draft) -> list[Problem]:
