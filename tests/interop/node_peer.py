@@ -35,23 +35,23 @@ class NodePeer:
 
     async def do(self, command: str, **arguments: Any) -> None:
         assert self._process and self._process.stdin
+        marker = len(self.events)
         self._process.stdin.write((json.dumps({"do": command, **arguments}) + "\n").encode())
         await self._process.stdin.drain()
         await self.wait_for(lambda e: e.get("do") == command and e["event"] in ("done", "error"),
-                            consume=True)
+                            since=marker)
 
     async def snapshot(self) -> dict[str, Any]:
         marker = len(self.events)
         await self.do("snapshot")
         return next(e for e in self.events[marker:] if e["event"] == "snapshot")
 
-    async def wait_for(self, predicate, timeout: float = 10, consume: bool = False
-                       ) -> dict[str, Any]:
+    async def wait_for(self, predicate, timeout: float = 10, since: int = 0) -> dict[str, Any]:
+        """The first event from index `since` on that satisfies `predicate`."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
-        start = len(self.events) - 1 if consume else 0
         while True:
-            for event in self.events[max(start, 0):]:
+            for event in self.events[since:]:
                 if predicate(event):
                     return event
             remaining = deadline - loop.time()

@@ -63,7 +63,7 @@ async def test_node_and_pycrdt_clients_converge_and_see_each_other(embedded, cla
 
     # Awareness: the node client's claimed name is replaced by the authenticated user.
     await node.do("focus", line_id="L1", field="description")
-    await until(lambda: "Sam Patel" in py.users())
+    await until(lambda: py.users().get("Sam Patel", {}).get("focus") is not None)
     assert "Pretender" not in py.users()
     assert py.users()["Sam Patel"]["focus"] == {"line_id": "L1", "field": "description"}
     await py.set_awareness({"focus": {"line_id": "L2", "field": "quantity"}})
