@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL, Engine, make_url
@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_URL = "sqlite:///./var/invoicer.db"
 _WRITE = "invoicer_write"
+_SCHEMA_LOCK = 0x1A7015  # any constant of our own, for the advisory lock of create_all
 
 
 def normalise_url(url: str) -> str:
@@ -61,8 +62,13 @@ class Database:
         return f"Database({self.url.render_as_string(hide_password=True)!r})"
 
     def create_all(self) -> None:
-        """Create the tables that do not exist yet."""
-        SQLModel.metadata.create_all(self.engine)
+        """Create the tables that do not exist yet (safe with several processes at once)."""
+        with self.engine.begin() as connection:
+            if not self.is_sqlite:
+                # Processes starting together would otherwise race to CREATE the same table.
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                                   {"key": _SCHEMA_LOCK})
+            SQLModel.metadata.create_all(connection)
 
     def dispose(self) -> None:
         self.engine.dispose()

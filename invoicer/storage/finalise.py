@@ -7,7 +7,8 @@ invoice into the organisation's hash chain, and record the audit event.
 
 Numbers are gapless and strictly increasing in finalisation order because one organisation's
 finalisations run one at a time: on PostgreSQL the organisation and sequence rows are locked
-FOR UPDATE, on SQLite the write transaction starts with BEGIN IMMEDIATE (see db.py). A
+(FOR NO KEY UPDATE: rows that merely reference them, such as new drafts and update log rows,
+are not held up), on SQLite the write transaction starts with BEGIN IMMEDIATE (see db.py). A
 failure rolls the sequence back with everything else, so no number is ever lost.
 
 The issue date is the day of finalisation, so that issue dates follow the numbers as French
@@ -132,7 +133,7 @@ def next_sequence_value(db: Database, session: Session, org_id: str, key: str) -
     sequence = session.exec(
         select(NumberSequence)
         .where(NumberSequence.org_id == org_id, NumberSequence.key == key)
-        .with_for_update()
+        .with_for_update(key_share=True)
         .execution_options(populate_existing=True)
     ).one()
     value = sequence.next_value
@@ -143,7 +144,9 @@ def next_sequence_value(db: Database, session: Session, org_id: str, key: str) -
 
 def _lock_organisation(session: Session, org_id: str) -> Organization:
     org = session.exec(
-        select(Organization).where(Organization.id == org_id).with_for_update()
+        select(Organization)
+        .where(Organization.id == org_id)
+        .with_for_update(key_share=True)
     ).first()
     if org is None:
         raise NotFound(f"organisation {org_id} does not exist")
@@ -154,7 +157,7 @@ def _lock_invoice(session: Session, org_id: str, invoice_id: str) -> Invoice:
     invoice = session.exec(
         select(Invoice)
         .where(Invoice.id == invoice_id, Invoice.org_id == org_id)
-        .with_for_update()
+        .with_for_update(key_share=True)
         .execution_options(populate_existing=True)
     ).first()
     if invoice is None:

@@ -8,24 +8,30 @@ document changes. A finalised invoice's row and lines are its content, never cha
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from ..invoicing.lifecycle import Status, can_transition, is_editable, is_final
+from ..invoicing.totals import format_amount
 from .audit import record_event
 from .db import Database
 from .errors import Conflict, NotFound
-from .models import Customer, DocUpdate, Invoice, InvoiceLine, utcnow
+from .models import Customer, DocUpdate, Invoice, InvoiceLine, User, utcnow
 
 __all__ = [
     "DraftCache",
     "InvoiceRow",
+    "board_row",
+    "board_rows",
     "cache_draft",
     "create_draft",
     "get_invoice",
     "invoice_lines",
+    "invoice_by_idempotency_key",
+    "invoice_info",
     "invoice_org",
     "invoice_row",
     "list_invoice_rows",
@@ -70,10 +76,11 @@ def create_draft(
 ) -> Invoice:
     """The Invoice row and the first update of its document, in one transaction."""
     with db.transaction() as session:
+        zero = format_amount(Decimal(0), currency)
         invoice = Invoice(
             org_id=org_id, customer_id=customer_id, status=Status.DRAFT.value,
             currency=currency, issue_date=issue_date, due_date=due_date,
-            language=language, created_by=actor_id,
+            language=language, created_by=actor_id, net=zero, vat=zero, gross=zero,
         )
         session.add(invoice)
         session.flush()  # the update row's foreign key needs the invoice first
@@ -89,9 +96,33 @@ def get_invoice(db: Database, org_id: str, invoice_id: str) -> Invoice | None:
     return invoice if invoice is not None and invoice.org_id == org_id else None
 
 
+def invoice_by_idempotency_key(db: Database, org_id: str, key: str) -> Invoice | None:
+    """The invoice an earlier finalisation request with this key finalised, if any."""
+    with db.session() as session:
+        return session.exec(
+            select(Invoice).where(Invoice.org_id == org_id, Invoice.idempotency_key == key)
+        ).first()
+
+
 def invoice_org(db: Database, invoice_id: str) -> str | None:
     with db.session() as session:
         return session.exec(select(Invoice.org_id).where(Invoice.id == invoice_id)).first()
+
+
+def invoice_info(db: Database, invoice_id: str) -> dict[str, Any] | None:
+    """What the live endpoints need to admit a client: organisation, status, number, and
+    the name of who finalised it."""
+    with db.session() as session:
+        found = session.exec(
+            select(Invoice.org_id, Invoice.status, Invoice.number, User.name)
+            .outerjoin(User, col(User.id) == col(Invoice.finalised_by))
+            .where(Invoice.id == invoice_id)
+        ).first()
+    if found is None:
+        return None
+    org_id, status, number, finalised_by = found
+    return {"id": invoice_id, "org_id": org_id, "status": status, "number": number,
+            "finalised_by": finalised_by}
 
 
 def invoice_lines(db: Database, invoice_id: str) -> list[InvoiceLine]:
@@ -128,6 +159,43 @@ def list_invoice_rows(
         return [InvoiceRow(invoice, name) for invoice, name in session.exec(statement).all()]
 
 
+_OVERDUE_WHEN = frozenset({Status.FINALISED, Status.SENT, Status.PARTLY_PAID, Status.OVERDUE})
+
+
+def board_row(row: InvoiceRow, today: date | None = None) -> dict[str, Any]:
+    """One invoice as the status board shows it (editors are added by the caller)."""
+    invoice = row.invoice
+    today = today or datetime.now(UTC).date()
+    overdue = invoice.status == Status.OVERDUE or (
+        invoice.status in _OVERDUE_WHEN and invoice.due_date is not None
+        and invoice.due_date < today
+    )
+    return {
+        "id": invoice.id,
+        "number": invoice.number,
+        "status": invoice.status,
+        "customer_id": invoice.customer_id,
+        "customer_name": row.customer_name,
+        "currency": invoice.currency,
+        "net": invoice.net,
+        "vat": invoice.vat,
+        "gross": invoice.gross,
+        "issue_date": _iso(invoice.issue_date),
+        "due_date": _iso(invoice.due_date),
+        "overdue": overdue,
+        "editors": [],
+        "updated_at": invoice.updated_at.isoformat(),
+    }
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def board_rows(db: Database, org_id: str) -> list[dict[str, Any]]:
+    return [board_row(row) for row in list_invoice_rows(db, org_id)]
+
+
 def cache_draft(db: Database, invoice_id: str, cache: DraftCache) -> Invoice | None:
     """Mirror a draft document into its row; None when the invoice is no longer a draft.
 
@@ -135,7 +203,13 @@ def cache_draft(db: Database, invoice_id: str, cache: DraftCache) -> Invoice | N
     editors see it as a problem of the draft, the board shows no customer).
     """
     with db.transaction() as session:
-        invoice = session.get(Invoice, invoice_id)
+        # Locked, so that a finalisation committing meanwhile is seen: a finalised row must
+        # never take a draft's values (its hash covers them).
+        invoice = session.exec(
+            select(Invoice)
+            .where(Invoice.id == invoice_id)
+            .with_for_update(key_share=True)
+        ).first()
         if invoice is None or not is_editable(invoice.status):
             return None
         invoice.customer_id = _own_customer(session, invoice.org_id, cache.customer_id)
@@ -171,7 +245,7 @@ def set_status(
         invoice = session.exec(
             select(Invoice)
             .where(Invoice.id == invoice_id, Invoice.org_id == org_id)
-            .with_for_update()
+            .with_for_update(key_share=True)
         ).first()
         if invoice is None:
             raise NotFound(f"invoice {invoice_id} does not exist")

@@ -95,8 +95,22 @@ class Store:
     async def invoice(self, org_id: str, invoice_id: str) -> Invoice | None:
         return await self.run(invoices.get_invoice, org_id, invoice_id)
 
+    async def invoice_by_idempotency_key(self, org_id: str, key: str) -> Invoice | None:
+        return await self.run(invoices.invoice_by_idempotency_key, org_id, key)
+
     async def invoice_org(self, invoice_id: str) -> str | None:
         return await self.run(invoices.invoice_org, invoice_id)
+
+    async def invoice_info(self, invoice_id: str) -> dict[str, Any] | None:
+        return await self.run(invoices.invoice_info, invoice_id)
+
+    async def board_rows(self, org_id: str) -> list[dict[str, Any]]:
+        """Every invoice of the organisation as a board row, most recently changed first."""
+        return await self.run(invoices.board_rows, org_id)
+
+    async def board_row(self, invoice_id: str) -> dict[str, Any] | None:
+        row = await self.invoice_row(invoice_id)
+        return invoices.board_row(row) if row is not None else None
 
     async def invoice_lines(self, invoice_id: str) -> list[InvoiceLine]:
         return await self.run(invoices.invoice_lines, invoice_id)

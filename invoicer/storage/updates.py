@@ -22,7 +22,7 @@ from functools import partial
 import anyio.to_thread
 from pycrdt import merge_updates
 from sqlalchemy import delete, func
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from .db import Database
 from .models import DocSnapshot, DocUpdate, utcnow
@@ -181,11 +181,11 @@ def _insert_batch(db: Database, batch: list[_Append], counted: set[str]) -> dict
         return {invoice_id: _tail_length(session, invoice_id) for invoice_id in fresh}
 
 
-def _tail_length(session: object, invoice_id: str) -> int:
+def _tail_length(session: Session, invoice_id: str) -> int:
     statement = select(func.count()).select_from(DocUpdate).where(
         DocUpdate.invoice_id == invoice_id
     )
-    return int(session.exec(statement).one())  # type: ignore[attr-defined]
+    return int(session.exec(statement).one())
 
 
 def load_updates(db: Database, invoice_id: str) -> list[bytes]:
@@ -211,17 +211,9 @@ def compact_invoice(db: Database, invoice_id: str) -> int:
     compactions of one draft (two processes) run one after the other.
     """
     with db.transaction() as session:
-        db.insert_ignore(
-            session, DocSnapshot,
-            {"invoice_id": invoice_id, "state": b"", "upto_id": 0, "updated_at": utcnow()},
-            ["invoice_id"],
-        )
-        snapshot = session.exec(
-            select(DocSnapshot)
-            .where(DocSnapshot.invoice_id == invoice_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        ).one()
+        if _tail_length(session, invoice_id) == 0:
+            return 0
+        snapshot = _locked_snapshot(db, session, invoice_id)
         rows = session.exec(
             select(DocUpdate.id, DocUpdate.data)
             .where(DocUpdate.invoice_id == invoice_id)
@@ -241,3 +233,17 @@ def compact_invoice(db: Database, invoice_id: str) -> int:
             chunk = ids[start:start + _DELETE_CHUNK]
             session.execute(delete(DocUpdate).where(DocUpdate.id.in_(chunk)))  # type: ignore
     return len(ids)
+
+
+def _locked_snapshot(db: Database, session: Session, invoice_id: str) -> DocSnapshot:
+    db.insert_ignore(
+        session, DocSnapshot,
+        {"invoice_id": invoice_id, "state": b"", "upto_id": 0, "updated_at": utcnow()},
+        ["invoice_id"],
+    )
+    return session.exec(
+        select(DocSnapshot)
+        .where(DocSnapshot.invoice_id == invoice_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()

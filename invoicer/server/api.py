@@ -1,0 +1,382 @@
+"""The REST API under /api (see docs/contracts.md and /api/openapi.json).
+
+Every endpoint authenticates (session, Bearer token or `token` parameter), checks the
+role's permission in the one table of `invoicing.permissions`, validates its input field by
+field, and answers JSON; errors are `{"error": code, "message": text}` (see errors.py).
+Invoices of another organisation are reported as missing: nothing crosses tenants.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from starlette.endpoints import HTTPEndpoint
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount, Route
+
+from ..collab import RoomBusy
+from ..collab.draftdoc import initial_update
+from ..invoicing.draft import finalisation_problems, read_draft
+from ..invoicing.lifecycle import Status, can_transition, is_final
+from ..invoicing.permissions import Permission, can
+from ..storage import AlreadyFinal, FinalisedInvoice, IdempotencyConflict
+from ..storage.customers import CUSTOMER_FIELDS
+from ..storage.models import Customer, Invoice
+from .auth import AuthUser, client_ip, current_user
+from .board import publish_invoice
+from .errors import ApiError
+from .openapi import openapi_spec
+from .services import Services, services_of
+from .validation import (
+    check_fields,
+    country_code,
+    currency_code,
+    email_address,
+    optional_text,
+    read_object,
+    required_text,
+    vat_number,
+)
+from .views import customer_view, draft_invoice_view, final_invoice_view, me_view
+
+__all__ = ["routes"]
+
+log = logging.getLogger(__name__)
+
+PAYMENT_DAYS = 30
+# How long a finalisation waits for another one of the same invoice to finish.
+FREEZE_WAIT_SECONDS = 10.0
+_IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,200}")
+_FRENCH_SPEAKING = frozenset({"FR", "BE", "LU", "CH", "MC"})
+
+# Which permission moves an invoice to each status (finalising has its own endpoint).
+_STATUS_PERMISSION = {
+    Status.DRAFT: Permission.INVOICE_EDIT,
+    Status.IN_REVIEW: Permission.INVOICE_EDIT,
+    Status.APPROVED: Permission.INVOICE_APPROVE,
+    Status.SENT: Permission.INVOICE_FINALIZE,
+    Status.CANCELLED: Permission.INVOICE_FINALIZE,
+    Status.PARTLY_PAID: Permission.PAYMENT_RECORD,
+    Status.PAID: Permission.PAYMENT_RECORD,
+    Status.OVERDUE: Permission.PAYMENT_RECORD,
+}
+
+
+async def require(request: Request, permission: Permission | None = None) -> AuthUser:
+    """The caller, who must be signed in and hold `permission`."""
+    user = await current_user(request)
+    if user is None:
+        raise ApiError(
+            401, "not_authenticated", "sign in, or send Authorization: Bearer TOKEN",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    if permission is not None and not can(user.role, permission):
+        raise ApiError(403, "forbidden",
+                       f"your role ({user.role}) does not have the {permission} permission")
+    return user
+
+
+async def _own_invoice(services: Services, user: AuthUser, invoice_id: str) -> Invoice:
+    invoice = await services.store.invoice(user.org_id, invoice_id)
+    if invoice is None:
+        raise ApiError(404, "not_found", f"no invoice {invoice_id[:64]}")
+    return invoice
+
+
+# -- me and the description ---------------------------------------------------------------------
+
+
+async def me(request: Request) -> Response:
+    user = await require(request)
+    org = await services_of(request).store.organization(user.org_id)
+    return JSONResponse(me_view(user, org))
+
+
+async def openapi(request: Request) -> Response:
+    return JSONResponse(openapi_spec())
+
+
+# -- customers ------------------------------------------------------------------------------------
+
+
+class Customers(HTTPEndpoint):
+    async def get(self, request: Request) -> Response:
+        user = await require(request, Permission.CUSTOMER_VIEW)
+        customers = await services_of(request).store.customers(user.org_id)
+        return JSONResponse([customer_view(customer) for customer in customers])
+
+    async def post(self, request: Request) -> Response:
+        user = await require(request, Permission.CUSTOMER_EDIT)
+        values = _customer_values(await read_object(request))
+        customer = await services_of(request).store.create_customer(
+            user.org_id, values, actor_id=user.id, ip=client_ip(request)
+        )
+        log.info("user %s created customer %s", user.id, customer.id)
+        return JSONResponse(customer_view(customer), status_code=201,
+                            headers={"Location": f"/api/customers/{customer.id}"})
+
+
+def _customer_values(data: dict[str, Any]) -> dict[str, Any]:
+    check_fields(data, CUSTOMER_FIELDS)
+    country = country_code(data)
+    values: dict[str, Any] = {
+        "name": required_text(data, "name"),
+        "email": email_address(data) or "",
+        "country": country or "",
+        "vat_number": vat_number(data, country) or "",
+        "currency": currency_code(data),
+        "address": optional_text(data, "address", max_length=500) or "",
+    }
+    return values
+
+
+class CustomerItem(HTTPEndpoint):
+    async def get(self, request: Request) -> Response:
+        user = await require(request, Permission.CUSTOMER_VIEW)
+        customer_id = request.path_params["customer_id"]
+        customer = await services_of(request).store.customer(user.org_id, customer_id)
+        if customer is None:
+            raise ApiError(404, "not_found", f"no customer {customer_id[:64]}")
+        return JSONResponse(customer_view(customer))
+
+
+# -- invoices -------------------------------------------------------------------------------------
+
+
+class Invoices(HTTPEndpoint):
+    async def get(self, request: Request) -> Response:
+        """The organisation's invoices as board rows, optionally of one status."""
+        user = await require(request, Permission.INVOICE_VIEW)
+        status = request.query_params.get("status")
+        if status is not None and status not in Status.__members__.values():
+            raise ApiError.invalid("status", f"{status[:40]!r} is not an invoice status")
+        services = services_of(request)
+        rows = await services.store.board_rows(user.org_id)
+        rows = [row for row in rows if status is None or row["status"] == status]
+        return JSONResponse(await _with_editors(services, rows))
+
+    async def post(self, request: Request) -> Response:
+        user = await require(request, Permission.INVOICE_CREATE)
+        services = services_of(request)
+        data = await read_object(request)
+        check_fields(data, ("customer_id", "currency", "reference"))
+        customer = await _customer_of(services, user, data)
+        meta = await _new_draft_meta(services, user, customer, data)
+        invoice = await services.store.create_draft(
+            user.org_id, actor_id=user.id, customer_id=meta["customer_id"],
+            currency=meta["currency"], issue_date=_day(meta["issue_date"]),
+            due_date=_day(meta["due_date"]), language=meta["language"],
+            document=initial_update(meta), ip=client_ip(request),
+        )
+        log.info("user %s created draft invoice %s", user.id, invoice.id)
+        await publish_invoice(services.store, services.backends, invoice.id)
+        view = draft_invoice_view(invoice, {"meta": meta, "notes": "", "lines": []}, [])
+        return JSONResponse(view, status_code=201,
+                            headers={"Location": f"/api/invoices/{invoice.id}"})
+
+
+async def _customer_of(
+    services: Services, user: AuthUser, data: dict[str, Any]
+) -> Customer | None:
+    customer_id = optional_text(data, "customer_id", max_length=64)
+    if customer_id is None:
+        return None
+    customer = await services.store.customer(user.org_id, customer_id)
+    if customer is None:
+        raise ApiError.invalid("customer_id", f"no customer {customer_id!r} in your organisation")
+    return customer
+
+
+async def _new_draft_meta(
+    services: Services, user: AuthUser, customer: Customer | None, data: dict[str, Any]
+) -> dict[str, Any]:
+    """The header of a new draft: customer's currency (else the organisation's), today,
+    a 30-day term, the customer's language."""
+    org = await services.store.organization(user.org_id)
+    currency = currency_code(data) or (customer.currency if customer else None) or (
+        org.currency if org else "EUR"
+    )
+    today = datetime.now(UTC).date()
+    return {
+        "customer_id": customer.id if customer else None,
+        "currency": currency,
+        "issue_date": today.isoformat(),
+        "due_date": (today + timedelta(days=PAYMENT_DAYS)).isoformat(),
+        "reference": optional_text(data, "reference", max_length=100),
+        "language": _language_for(customer, user),
+    }
+
+
+def _language_for(customer: Customer | None, user: AuthUser) -> str:
+    if customer is not None and customer.country:
+        return "fr" if customer.country in _FRENCH_SPEAKING else "en"
+    return user.language or "fr"
+
+
+def _day(text: str) -> Any:
+    return datetime.strptime(text, "%Y-%m-%d").date()
+
+
+async def _with_editors(services: Services, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    for row in rows:
+        if not is_final(row["status"]):
+            row["editors"] = await services.backends.presence.editors(row["id"])
+    return rows
+
+
+async def get_invoice(request: Request) -> Response:
+    """A draft as its live document stands now, or a finalised invoice from SQL."""
+    user = await require(request, Permission.INVOICE_VIEW)
+    services = services_of(request)
+    invoice = await _own_invoice(services, user, request.path_params["invoice_id"])
+    editors = await services.backends.presence.editors(invoice.id)
+    if is_final(invoice.status):
+        lines = await services.store.invoice_lines(invoice.id)
+        return JSONResponse(final_invoice_view(invoice, lines, editors))
+    document = await services.registry.document_json(invoice.id)
+    return JSONResponse(draft_invoice_view(invoice, document, editors))
+
+
+async def board(request: Request) -> Response:
+    user = await require(request, Permission.INVOICE_VIEW)
+    services = services_of(request)
+    rows = await services.store.board_rows(user.org_id)
+    return JSONResponse({"rows": await _with_editors(services, rows)})
+
+
+# -- life cycle -----------------------------------------------------------------------------------
+
+
+async def finalize(request: Request) -> Response:
+    """Number the draft and store it for good; repeatable with the same Idempotency-Key."""
+    user = await require(request, Permission.INVOICE_FINALIZE)
+    services = services_of(request)
+    invoice_id = request.path_params["invoice_id"]
+    key = _idempotency_key(request)
+    await _own_invoice(services, user, invoice_id)
+
+    result = await _finalise(services, user, invoice_id, key, client_ip(request))
+    if result.replayed:
+        # Idempotent: tell the editors again in case the first request died before that.
+        await services.registry.set_status(invoice_id, Status.FINALISED.value,
+                                           by=user.name, number=result.number)
+    else:
+        log.info("user %s finalised invoice %s as %s", user.id, invoice_id, result.number)
+    await publish_invoice(services.store, services.backends, invoice_id)
+
+    invoice = await _own_invoice(services, user, invoice_id)
+    lines = await services.store.invoice_lines(invoice_id)
+    view = final_invoice_view(invoice, lines, await services.backends.presence.editors(invoice_id))
+    return JSONResponse({**view, "replayed": result.replayed})
+
+
+def _idempotency_key(request: Request) -> str | None:
+    key = request.headers.get("idempotency-key")
+    if key is None:
+        return None
+    if not _IDEMPOTENCY_KEY.fullmatch(key):
+        raise ApiError(400, "invalid_header",
+                       "Idempotency-Key must be 1 to 200 visible ASCII characters")
+    return key
+
+
+async def _finalise(
+    services: Services, user: AuthUser, invoice_id: str, key: str | None, ip: str | None
+) -> FinalisedInvoice:
+    """Freeze the live draft, validate it, finalise it in SQL, tell its editors."""
+    deadline = time.monotonic() + FREEZE_WAIT_SECONDS
+    while True:
+        earlier = await _earlier_result(services, user, invoice_id, key)
+        if earlier is not None:
+            return earlier
+        try:
+            async with services.registry.freeze(invoice_id, by=user.name) as frozen:
+                draft = read_draft(frozen.doc)
+                problems = finalisation_problems(draft)
+                if problems:
+                    raise ApiError(
+                        422, "invalid_draft",
+                        "the draft cannot be finalised: " + "; ".join(p.text() for p in problems),
+                        problems=[problem.to_dict() for problem in problems],
+                    )
+                result = await services.store.finalise(invoice_id, user, draft, frozen.state,
+                                                       key, ip=ip)
+                # Still frozen: editors go read-only before any further edit is accepted.
+                await services.registry.set_status(invoice_id, Status.FINALISED.value,
+                                                   by=user.name, number=result.number)
+                return result
+        except RoomBusy:
+            # Another request is finalising this invoice: wait, then answer as it ended.
+            if time.monotonic() > deadline:
+                raise ApiError(409, "busy", "the invoice is being finalised; try again") from None
+            await asyncio.sleep(0.05)
+
+
+async def _earlier_result(
+    services: Services, user: AuthUser, invoice_id: str, key: str | None
+) -> FinalisedInvoice | None:
+    """The answer already known: a replay of the same key, or 409 when already final."""
+    if key is not None:
+        earlier = await services.store.invoice_by_idempotency_key(user.org_id, key)
+        if earlier is not None:
+            if earlier.id != invoice_id:
+                raise ApiError.from_storage(IdempotencyConflict(
+                    f"the Idempotency-Key was used to finalise invoice {earlier.id}; "
+                    "send a new key for a new request"
+                ))
+            return FinalisedInvoice.of(earlier, replayed=True)
+    invoice = await _own_invoice(services, user, invoice_id)
+    if not can_transition(invoice.status, Status.FINALISED):
+        raise ApiError.from_storage(AlreadyFinal(invoice.id, invoice.status, invoice.number))
+    return None
+
+
+async def change_status(request: Request) -> Response:
+    """Move an invoice along its life cycle: in review, approved, sent, paid..."""
+    user = await require(request, Permission.INVOICE_VIEW)
+    services = services_of(request)
+    invoice = await _own_invoice(services, user, request.path_params["invoice_id"])
+    data = await read_object(request)
+    check_fields(data, ("status",))
+    target = _target_status(required_text(data, "status", max_length=20))
+    await require(request, _STATUS_PERMISSION[target])
+
+    changed = await services.store.set_status(user.org_id, invoice.id, target.value,
+                                              actor_id=user.id, ip=client_ip(request))
+    await services.registry.set_status(invoice.id, changed.status, by=user.name,
+                                       number=changed.number)
+    await publish_invoice(services.store, services.backends, invoice.id)
+    log.info("user %s moved invoice %s to %s", user.id, invoice.id, changed.status)
+    row = await services.store.board_row(invoice.id)
+    return JSONResponse(row)
+
+
+def _target_status(value: str) -> Status:
+    if value == Status.FINALISED:
+        raise ApiError.invalid("status", "finalise with POST /api/invoices/{id}/finalize")
+    try:
+        return Status(value)
+    except ValueError:
+        known = ", ".join(status.value for status in _STATUS_PERMISSION)
+        raise ApiError.invalid("status", f"{value!r} is not one of {known}") from None
+
+
+routes = [
+    Mount("/api", routes=[
+        Route("/me", me, methods=["GET"]),
+        Route("/openapi.json", openapi, methods=["GET"]),
+        Route("/customers", Customers),
+        Route("/customers/{customer_id}", CustomerItem),
+        Route("/invoices", Invoices),
+        Route("/invoices/{invoice_id}", get_invoice, methods=["GET"]),
+        Route("/invoices/{invoice_id}/finalize", finalize, methods=["POST"]),
+        Route("/invoices/{invoice_id}/status", change_status, methods=["POST"]),
+        Route("/board", board, methods=["GET"]),
+    ]),
+]
