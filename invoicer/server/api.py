@@ -154,7 +154,7 @@ class Invoices(HTTPEndpoint):
         """The organisation's invoices as board rows, optionally of one status."""
         user = await require(request, Permission.INVOICE_VIEW)
         status = request.query_params.get("status")
-        if status is not None and status not in Status.__members__.values():
+        if status is not None and status not in {known.value for known in Status}:
             raise ApiError.invalid("status", f"{status[:40]!r} is not an invoice status")
         services = services_of(request)
         rows = await services.store.board_rows(user.org_id)

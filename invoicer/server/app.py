@@ -8,7 +8,6 @@ room registry, and closes them in the reverse order so that pending saves finish
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -27,7 +26,7 @@ import invoicer
 
 from ..collab import RoomRegistry, make_backends
 from ..storage import Database, Store
-from . import api
+from . import api, live, pages
 from .errors import exception_handlers
 from .security import SecurityHeaders
 from .services import Services
@@ -90,23 +89,13 @@ def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
     return lifespan
 
 
-def _optional_routes(module: str) -> list[BaseRoute]:
-    # Temporary guard while live.py and pages.py are being written; to be removed.
-    try:
-        imported = importlib.import_module(f"{__package__}.{module}")
-    except ImportError:
-        log.warning("invoicer.server.%s is missing: its routes are not served", module)
-        return []
-    return list(imported.routes)
-
-
 def _routes() -> list[BaseRoute]:
     return [
         Route("/healthz", healthz, methods=["GET"]),
         # Before the /api mount: live.routes holds /api/invoices/{id}/claims.
-        *_optional_routes("live"),
+        *live.routes,
         *api.routes,
-        *_optional_routes("pages"),
+        *pages.routes,
         Mount("/static", app=StaticFiles(directory=WEB_DIR / "static", check_dir=False),
               name="static"),
     ]

@@ -505,6 +505,11 @@ def _customer_values(form: dict[str, str]) -> dict[str, Any]:
     }
 
 
+# Validation messages (server/validation.py) that the customer form shows in French too;
+# the others, which quote the value typed, stay in English.
+_VALIDATION_MESSAGES = (N_("is required"),)
+
+
 def _field_error(error: ApiError, language: str) -> str:
     field = str(error.extra.get("field", ""))
     label = i18n.gettext(language, i18n.CUSTOMER_FIELD_LABELS.get(field, field))

@@ -172,3 +172,25 @@ async def test_closed_log_refuses_appends(sqlite_db: Database):
     await log.close()
     with pytest.raises(RuntimeError, match="closed"):
         await log.append("x", b"\x00\x00", None)
+
+
+async def test_appends_during_compactions_are_never_lost(any_db: Database, tenant: Tenant):
+    invoice_id = new_draft(any_db, tenant)
+    log = UpdateLog(any_db, window_ms=1, compact_after=10_000)
+    updates, _ = typing_session(120)
+    expected = rebuild(await log.load(invoice_id) + updates)
+
+    async def compact_repeatedly() -> None:
+        for _ in range(6):
+            await log.compact(invoice_id)
+            await asyncio.sleep(0)
+
+    async def append_all() -> None:
+        for update in updates:
+            await log.append(invoice_id, update, "u1")
+
+    await asyncio.gather(append_all(), compact_repeatedly(), compact_repeatedly())
+    await log.compact(invoice_id)
+
+    assert rebuild(await log.load(invoice_id)) == expected
+    await log.close()
