@@ -118,8 +118,16 @@ class Room:
             await asyncio.gather(*list(self._pending), return_exceptions=True)
 
     async def close(self) -> None:
+        """Finish what is owed (saves, the last totals, the last presence), then stop."""
         await self.flush()
-        for task in (self._ticker, self._remote_task, self._changed_task, self._presence_task):
+        for task in (self._changed_task, self._presence_task):
+            if task is not None and not task.done():
+                try:
+                    await asyncio.wait_for(task, timeout=5)
+                except (asyncio.TimeoutError, asyncio.CancelledError):
+                    log.warning("gave up reporting the last change of invoice %s",
+                                self.invoice_id)
+        for task in (self._ticker, self._remote_task):
             if task is not None:
                 task.cancel()
         if self._remote is not None:

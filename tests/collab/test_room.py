@@ -202,3 +202,22 @@ async def test_frozen_room_refuses_edits_and_final_status_is_announced(registry)
     roots(sam.doc)[1].insert(len(roots(sam.doc)[1]), "late")
     await until(lambda: sam.closed is not None)
     assert "finalised" in sam.closed[1]
+
+
+async def test_last_change_and_departure_are_reported_even_when_the_room_unloads(registry,
+                                                                                 hooks):
+    claire = await peer(registry, "claire")
+    roots(claire.doc)[2][0]["quantity"] = "5"
+    await asyncio.sleep(0.001)
+    await claire.disconnect()  # the room unloads at once
+    await until(lambda: hooks.changes and hooks.changes[-1]["lines"][0]["quantity"] == "5")
+    await until(lambda: hooks.presence and hooks.presence[-1] == [])
+
+
+async def test_a_claim_ends_when_its_holder_leaves(registry):
+    claire, sam = await peer(registry, "claire"), await peer(registry, "sam")
+    await registry.claim(INVOICE, "L1", EDITORS["claire"])
+    await until(lambda: "L1" in sam.server_state().get("claims", {}))
+    await claire.disconnect()
+    await until(lambda: "L1" not in sam.server_state().get("claims", {}))
+    await registry.claim(INVOICE, "L1", EDITORS["sam"])  # free again at once
