@@ -426,9 +426,8 @@ class Room:
     async def _report_changed(self) -> None:
         await asyncio.sleep(self._changed_delay)
         view = self._compute_view()
-        if view.get("totals") != self._view.get("totals") or view.get("problems") != self._view.get(
-            "problems"
-        ):
+        shown = ("totals", "problems")
+        if any(view.get(key) != self._view.get(key) for key in shown):
             self._view = view
             self.announce()
         try:

@@ -6,8 +6,9 @@ The rest of the code only sees these protocols.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
-from typing import Any, AsyncIterator, Protocol
+from typing import Any, AsyncIterator, Awaitable, Callable, Protocol
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,32 @@ class Subscription(Protocol):
     def __aiter__(self) -> AsyncIterator[bytes]: ...
 
     async def close(self) -> None: ...
+
+
+class QueueSubscription:
+    """A subscription fed by its hub through a bounded queue; `close` ends the iteration."""
+
+    def __init__(self, topic: str, on_close: Callable[["QueueSubscription"], Awaitable[None]]
+                 ) -> None:
+        self.topic = topic
+        self._on_close = on_close
+        self.queue: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=10_000)
+
+    def deliver(self, data: bytes) -> None:
+        # A subscriber that stopped reading loses messages rather than memory.
+        if not self.queue.full():
+            self.queue.put_nowait(data)
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        while True:
+            item = await self.queue.get()
+            if item is None:
+                return
+            yield item
+
+    async def close(self) -> None:
+        await self._on_close(self)
+        self.queue.put_nowait(None)
 
 
 class Broadcast(Protocol):

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import time
 from collections import defaultdict
-from typing import Any, AsyncIterator
+from typing import Any
 
-from .base import Lease, unique_editors
+from .base import Lease, QueueSubscription, unique_editors
 
 
 class MemoryPresence:
@@ -65,36 +64,18 @@ class MemoryLocks:
         return None
 
 
-class MemorySubscription:
-    def __init__(self, hub: MemoryBroadcast, topic: str) -> None:
-        self._hub = hub
-        self._topic = topic
-        self.queue: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=10_000)
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        while True:
-            item = await self.queue.get()
-            if item is None:
-                return
-            yield item
-
-    async def close(self) -> None:
-        self._hub._subscribers[self._topic].discard(self)
-        self.queue.put_nowait(None)
-
-
 class MemoryBroadcast:
     def __init__(self) -> None:
-        self._subscribers: dict[str, set[MemorySubscription]] = defaultdict(set)
+        self._subscribers: dict[str, set[QueueSubscription]] = defaultdict(set)
 
     async def publish(self, topic: str, data: bytes) -> None:
         for subscription in list(self._subscribers.get(topic, ())):
-            if subscription.queue.full():
-                # A subscriber that stopped reading loses messages rather than memory.
-                continue
-            subscription.queue.put_nowait(data)
+            subscription.deliver(data)
 
-    async def subscribe(self, topic: str) -> MemorySubscription:
-        subscription = MemorySubscription(self, topic)
+    async def subscribe(self, topic: str) -> QueueSubscription:
+        subscription = QueueSubscription(topic, self._unsubscribe)
         self._subscribers[topic].add(subscription)
         return subscription
+
+    async def _unsubscribe(self, subscription: QueueSubscription) -> None:
+        self._subscribers[subscription.topic].discard(subscription)

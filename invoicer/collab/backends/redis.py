@@ -7,11 +7,11 @@ import json
 import logging
 import time
 from collections import defaultdict
-from typing import Any, AsyncIterator
+from typing import Any
 
 from redis.asyncio import Redis
 
-from .base import Lease, unique_editors
+from .base import Lease, QueueSubscription, unique_editors
 
 log = logging.getLogger("invoicer.collab.redis")
 
@@ -26,7 +26,9 @@ return 0
 """
 _RELEASE_OWNER = """
 local v = redis.call('get', KEYS[1])
-if v and string.sub(v, 1, string.len(ARGV[1])) == ARGV[1] then return redis.call('del', KEYS[1]) end
+if v and string.sub(v, 1, string.len(ARGV[1])) == ARGV[1] then
+  return redis.call('del', KEYS[1])
+end
 return 0
 """
 _RENEW = """
@@ -126,24 +128,6 @@ class RedisLocks:
         return current.decode().rpartition("|")[0] if current is not None else None
 
 
-class RedisSubscription:
-    def __init__(self, hub: RedisBroadcast, topic: str) -> None:
-        self._hub = hub
-        self.topic = topic
-        self.queue: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=10_000)
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        while True:
-            item = await self.queue.get()
-            if item is None:
-                return
-            yield item
-
-    async def close(self) -> None:
-        await self._hub._unsubscribe(self)
-        self.queue.put_nowait(None)
-
-
 class RedisBroadcast:
     """One pub/sub connection per process, dispatching to local subscriptions by topic."""
 
@@ -151,15 +135,15 @@ class RedisBroadcast:
         self._redis = redis
         self._prefix = prefix
         self._pubsub = redis.pubsub()
-        self._subscribers: dict[str, set[RedisSubscription]] = defaultdict(set)
+        self._subscribers: dict[str, set[QueueSubscription]] = defaultdict(set)
         self._reader: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
 
     async def publish(self, topic: str, data: bytes) -> None:
         await self._redis.publish(self._prefix + topic, data)
 
-    async def subscribe(self, topic: str) -> RedisSubscription:
-        subscription = RedisSubscription(self, topic)
+    async def subscribe(self, topic: str) -> QueueSubscription:
+        subscription = QueueSubscription(topic, self._unsubscribe)
         async with self._lock:
             if not self._subscribers[topic]:
                 await self._pubsub.subscribe(self._prefix + topic)
@@ -168,7 +152,7 @@ class RedisBroadcast:
                 self._reader = asyncio.create_task(self._read_forever())
         return subscription
 
-    async def _unsubscribe(self, subscription: RedisSubscription) -> None:
+    async def _unsubscribe(self, subscription: QueueSubscription) -> None:
         async with self._lock:
             subscribers = self._subscribers.get(subscription.topic, set())
             subscribers.discard(subscription)
@@ -189,8 +173,7 @@ class RedisBroadcast:
                 continue
             topic = message["channel"].decode()[len(self._prefix):]
             for subscription in list(self._subscribers.get(topic, ())):
-                if not subscription.queue.full():
-                    subscription.queue.put_nowait(message["data"])
+                subscription.deliver(message["data"])
 
     async def close(self) -> None:
         if self._reader is not None:
