@@ -62,6 +62,8 @@ def open_page(browser: Browser, server: Any) -> Iterator[Callable[..., Page]]:
         page = context.new_page()
         page.set_default_timeout(LIVE_TIMEOUT_MS)
         page.on("pageerror", lambda error: errors.append(f"{email} {path}: {error}"))
+        page.on("console", lambda message: print(f"[{email}] console {message.text}"))
+        page.on("response", lambda response: _print_api_answer(email, response))
         sign_in(page, server, email, path)
         return page
 
@@ -69,6 +71,12 @@ def open_page(browser: Browser, server: Any) -> Iterator[Callable[..., Page]]:
     for context in contexts:
         context.close()
     assert not errors, "JavaScript errors in the pages:\n" + "\n".join(errors)
+
+
+def _print_api_answer(email: str, response: Any) -> None:
+    # Shown by pytest when a test fails: what each page asked the API and what it got.
+    if "/api/" in response.url:
+        print(f"[{email}] {response.request.method} {response.url} -> {response.status}")
 
 
 def sign_in(page: Page, server: Any, email: str, path: str) -> None:

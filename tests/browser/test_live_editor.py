@@ -148,6 +148,14 @@ def test_finalising_turns_every_open_editor_read_only_with_who_and_the_number(
     sam = open_page("sam@demo.test", f"/invoices/{invoice_id}")
     open_editor(claire)
     open_editor(sam)
+
+    # An empty draft cannot be finalised: the dialog says what is missing.
+    claire.click("#finalise-button")
+    claire.click("#finalise-confirm")
+    expect(claire.locator("#finalise-problem-list li").first).to_be_visible()
+    expect(claire.locator("#finalise-confirm")).to_be_hidden()
+    claire.click("#finalise-cancel")
+
     claire.click("#add-line")
     claire.keyboard.type("Restoration of a mirror")
     line_field(claire, 0, "unit_price").fill("480")
@@ -171,3 +179,87 @@ def test_finalising_turns_every_open_editor_read_only_with_who_and_the_number(
     expect(line_field(sam, 0, "unit_price")).to_have_attribute("readonly", "")
     claire.click("#finalise-cancel")
     screenshot(sam, "browser-editor-finalised")
+
+
+def test_a_remote_edit_before_the_caret_keeps_the_caret_on_the_same_letters(
+    open_page, new_draft
+):
+    invoice_id = new_draft()
+    claire = open_page("claire@demo.test", f"/invoices/{invoice_id}")
+    sam = open_page("sam@demo.test", f"/invoices/{invoice_id}")
+    open_editor(claire)
+    open_editor(sam)
+    claire.click("#add-line")
+    claire.keyboard.type("world")
+    claire.keyboard.press("ArrowLeft")
+    claire.keyboard.press("ArrowLeft")
+
+    expect(sam.locator(DESCRIPTION)).to_have_value("world")
+    sam.locator(DESCRIPTION).click()
+    sam.keyboard.press("Home")
+    sam.keyboard.type("hello ")
+    expect(claire.locator(DESCRIPTION)).to_have_value("hello world")
+    claire.keyboard.type("X")
+    for page in (claire, sam):
+        expect(page.locator(DESCRIPTION)).to_have_value("hello worXld")
+
+
+def test_tab_moves_through_a_lines_fields_in_order(open_page, new_draft):
+    claire = open_page("claire@demo.test", f"/invoices/{new_draft()}")
+    open_editor(claire)
+    claire.click("#add-line")
+    for field in ("quantity", "unit", "unit_price", "vat_rate", "discount"):
+        claire.keyboard.press("Tab")
+        expect(line_field(claire, 0, field)).to_be_focused()
+
+
+def test_a_change_the_server_refuses_is_undone_and_explained(open_page, new_draft):
+    invoice_id = new_draft()
+    claire = open_page("claire@demo.test", f"/invoices/{invoice_id}")
+    sam = open_page("sam@demo.test", f"/invoices/{invoice_id}")
+    open_editor(claire)
+    open_editor(sam)
+    currency = sam.locator("#f-currency")
+    expect(currency).to_be_disabled()
+
+    # A tampered page: sales may not change the currency, whatever the page lets through.
+    currency.evaluate("select => { select.disabled = false }")
+    currency.select_option("USD")
+    expect(sam.locator(".toast.error")).to_contain_text("meta.currency")
+    expect(currency).to_have_value("EUR")
+    expect(claire.locator("#f-currency")).to_have_value("EUR")
+
+    # The page carries on from the server's state.
+    open_editor(sam)
+    sam.click("#add-line")
+    sam.keyboard.type("Still editing")
+    expect(line_field(claire, 0, "description")).to_have_value("Still editing")
+
+
+def test_edits_typed_while_the_server_is_down_arrive_when_it_is_back(
+    server, open_page, new_draft
+):
+    invoice_id = new_draft()
+    claire = open_page("claire@demo.test", f"/invoices/{invoice_id}")
+    sam = open_page("sam@demo.test", f"/invoices/{invoice_id}")
+    open_editor(claire)
+    open_editor(sam)
+    claire.click("#add-line")
+    claire.keyboard.type("Before")
+    expect(line_field(sam, 0, "description")).to_have_value("Before")
+
+    server.kill()
+    expect(claire.locator("#conn")).to_have_attribute("data-state", "reconnecting")
+    claire.keyboard.type(" and after")
+
+    # Leaving now would lose what is typed: the page asks first.
+    with claire.expect_event("dialog") as asked:
+        claire.close(run_before_unload=True)
+    assert asked.value.type == "beforeunload"
+    asked.value.dismiss()
+    expect(claire.locator("#conn")).to_have_attribute("data-state", "reconnecting")
+
+    server.start()
+    for page in (claire, sam):
+        expect(page.locator("#conn")).to_have_attribute("data-state", "live")
+    expect(line_field(sam, 0, "description")).to_have_value("Before and after")

@@ -1,0 +1,42 @@
+// JSON requests to the REST API with the session cookie of the page.
+
+const csrfToken = () =>
+  document.querySelector('meta[name="csrf-token"]')?.getAttribute('content') ?? ''
+
+/**
+ * @param {string} method
+ * @param {string} path
+ * @param {object} [options]
+ * @param {unknown} [options.body]
+ * @param {Record<string, string>} [options.headers]
+ * @param {boolean} [options.keepalive] let the request finish after the page is gone
+ * @returns {Promise<{status: number, ok: boolean, data: any}>}
+ */
+export const api = async (method, path, { body, headers = {}, keepalive = false } = {}) => {
+  const response = await fetch(path, {
+    method,
+    credentials: 'same-origin',
+    keepalive,
+    headers: {
+      Accept: 'application/json',
+      'X-CSRF-Token': csrfToken(),
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      ...headers
+    },
+    body: body === undefined ? undefined : JSON.stringify(body)
+  })
+  let data = null
+  try {
+    data = await response.json()
+  } catch {
+    data = null
+  }
+  return { status: response.status, ok: response.ok, data }
+}
+
+/** A random key, to make a request idempotent or name a new line. */
+export const randomKey = (bytes = 6) => {
+  // getRandomValues, unlike randomUUID, also works on a plain-http address other than localhost.
+  const random = crypto.getRandomValues(new Uint8Array(bytes))
+  return Array.from(random, (byte) => byte.toString(16).padStart(2, '0')).join('')
+}
