@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from functools import partial
 
 import anyio.to_thread
-from pycrdt import merge_updates
+from pycrdt import Doc, merge_updates
+from pycrdt import get_update as diff_update
 from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
@@ -222,7 +223,7 @@ def compact_invoice(db: Database, invoice_id: str) -> int:
         if not rows:
             return 0
         updates = ([snapshot.state] if snapshot.state else []) + [bytes(r.data) for r in rows]
-        snapshot.state = merge_updates(*updates)
+        snapshot.state = compact_state(updates)
         snapshot.upto_id = max(snapshot.upto_id, rows[-1].id)
         snapshot.updated_at = utcnow()
         session.add(snapshot)
@@ -233,6 +234,20 @@ def compact_invoice(db: Database, invoice_id: str) -> int:
             chunk = ids[start:start + _DELETE_CHUNK]
             session.execute(delete(DocUpdate).where(DocUpdate.id.in_(chunk)))  # type: ignore
     return len(ids)
+
+
+def compact_state(updates: list[bytes]) -> bytes:
+    """One update equivalent to `updates`, as small as it can safely be.
+
+    A document re-encoded from scratch is many times smaller than merged updates, but it
+    leaves out updates still waiting for a missing dependency; whatever of the merged updates
+    the document's state does not cover is therefore merged back in.
+    """
+    merged = merge_updates(*updates)
+    doc: Doc = Doc()
+    doc.apply_update(merged)
+    state = doc.get_state()
+    return merge_updates(doc.get_update(), diff_update(merged, state))
 
 
 def _locked_snapshot(db: Database, session: Session, invoice_id: str) -> DocSnapshot:
