@@ -8,7 +8,10 @@ import secrets
 import time
 from typing import Any
 
+from pycrdt import create_update_message, merge_updates
+
 from .channel import Channel, Editor
+from .protocol import parse_frame
 
 log = logging.getLogger("invoicer.collab.connection")
 
@@ -36,12 +39,44 @@ class Connection:
             return
         try:
             self._queue.put_nowait(frame)
+            return
         except asyncio.QueueFull:
+            pass
+        if self._coalesce():
+            self._queue.put_nowait(frame)
+        else:
             log.warning("closing the connection of user %s to invoice %s: %d frames unsent",
                         self.editor.user_id, self.invoice_id, SEND_QUEUE_FRAMES)
             self._closing = True
             self._writer.cancel()
             asyncio.create_task(self._close_now(1013, "too far behind; reconnect"))
+
+    def _coalesce(self) -> bool:
+        """Merge the queued document updates into one frame; True when that made room.
+
+        A burst (someone pastes, a script writes) queues many small updates for a slow
+        reader; one merged update says the same, so the reader catches up instead of being
+        dropped.
+        """
+        queued: list[bytes | tuple[int, str]] = []
+        while not self._queue.empty():
+            queued.append(self._queue.get_nowait())
+        updates = [item for item in queued if isinstance(item, bytes) and _is_update(item)]
+        kept: list[bytes | tuple[int, str]] = []
+        merged_at = None
+        for item in queued:
+            if isinstance(item, bytes) and _is_update(item):
+                if merged_at is None:
+                    merged_at = len(kept)
+                    kept.append(b"")
+                continue
+            kept.append(item)
+        if merged_at is not None:
+            payloads = [parse_frame(frame).payload for frame in updates]
+            kept[merged_at] = create_update_message(merge_updates(*payloads))
+        for item in kept:
+            self._queue.put_nowait(item)
+        return not self._queue.full()
 
     def close_soon(self, code: int, reason: str) -> None:
         """Close after the frames already queued (for example a refusal message) are sent."""
@@ -80,6 +115,10 @@ class Connection:
             await self.channel.close(code, _fit(reason))
         except Exception:
             pass
+
+
+def _is_update(frame: bytes) -> bool:
+    return frame[:2] == b"\x00\x02"
 
 
 def _fit(reason: str) -> str:

@@ -47,6 +47,8 @@ TICK_S = 2.0
 MAX_CLIENT_IDS_PER_CONNECTION = 8
 MAX_AWARENESS_STATE_BYTES = 8192
 STORE_ATTEMPTS = 5
+REPORTED_FIELDS = ("totals", "problems", "customer_id", "currency", "issue_date", "due_date")
+TEXT_REPORT_INTERVAL_S = 2.0
 
 
 class RoomHooks(Protocol):
@@ -95,6 +97,9 @@ class Room:
         self._server_clock = 0
         self._server_renewed = 0.0
         self._view: dict[str, Any] = {}
+        self._reported: dict[str, Any] = {}
+        self._reported_at = 0.0
+        self._report_owed = False
         self._pending: set[asyncio.Task[None]] = set()
         self._changed_task: asyncio.Task[None] | None = None
         self._presence_task: asyncio.Task[None] | None = None
@@ -127,6 +132,8 @@ class Room:
                 except (asyncio.TimeoutError, asyncio.CancelledError):
                     log.warning("gave up reporting the last change of invoice %s",
                                 self.invoice_id)
+        if self._report_owed:
+            await self._report()
         for task in (self._ticker, self._remote_task):
             if task is not None:
                 task.cancel()
@@ -430,6 +437,19 @@ class Room:
         if any(view.get(key) != self._view.get(key) for key in shown):
             self._view = view
             self.announce()
+        # Storage and the board hear at once of what they show (amounts, customer, dates);
+        # of text alone, at most every few seconds: typing must not mean a SQL write per burst.
+        summary = {key: view.get(key) for key in REPORTED_FIELDS}
+        quiet = time.monotonic() - self._reported_at < TEXT_REPORT_INTERVAL_S
+        if summary == self._reported and quiet:
+            self._report_owed = True
+            return
+        await self._report(summary)
+
+    async def _report(self, summary: dict[str, Any] | None = None) -> None:
+        self._reported = summary if summary is not None else self._reported
+        self._reported_at = time.monotonic()
+        self._report_owed = False
         try:
             await self.hooks.changed(self.invoice_id, doc_to_json(self.doc))
         except Exception:
@@ -446,6 +466,8 @@ class Room:
                 known = live
                 self.claims = {k: v for k, v in self.claims.items() if k in live}
                 self.announce()
+            if self._report_owed:
+                await self._report()
 
     # -- fan-out ---------------------------------------------------------------------------------
 

@@ -221,3 +221,22 @@ async def test_a_claim_ends_when_its_holder_leaves(registry):
     await claire.disconnect()
     await until(lambda: "L1" not in sam.server_state().get("claims", {}))
     await registry.claim(INVOICE, "L1", EDITORS["sam"])  # free again at once
+
+
+async def test_a_slow_reader_gets_bursts_merged_instead_of_being_dropped(registry):
+    from invoicer.collab import connection as connection_module
+
+    claire = await peer(registry, "claire")
+    reader = MemoryPeer(registry, INVOICE, EDITORS["sam"])
+    await reader.connect()
+    room = await registry.room(INVOICE)
+    slow = next(c for c in room.connections if c.editor.user_id == "u-sam")
+    slow._writer.cancel()  # a reader that stopped reading for a while
+    notes = roots(claire.doc)[1]
+    for _ in range(connection_module.SEND_QUEUE_FRAMES + 500):
+        notes.insert(len(notes), "x")
+    await until(lambda: len(str(room.doc.get("notes", type=type(notes)))) > 2500)
+    assert not slow._closing
+    assert slow._queue.qsize() < connection_module.SEND_QUEUE_FRAMES
+    slow._writer = asyncio.create_task(slow._write_forever())  # it reads again
+    await until(lambda: str(roots(reader.doc)[1]) == str(notes))
