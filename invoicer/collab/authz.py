@@ -32,6 +32,11 @@ def touched_by(state: bytes, update: bytes) -> Touched:
     """Apply `update` to a copy of the document whose full state is `state` and read the events."""
     scratch: Doc = Doc()
     scratch.apply_update(state)
+    return touched_in(scratch, update)
+
+
+def touched_in(scratch: Doc, update: bytes) -> Touched:
+    """Apply `update` to `scratch` (a copy of the live document) and read what it changed."""
     meta, notes, lines = roots(scratch)
     charges, payment = extra_roots(scratch)
     before_ids = _line_ids(lines)
@@ -46,9 +51,11 @@ def touched_by(state: bytes, update: bytes) -> Touched:
         (payment, payment.observe(lambda e: touched.fields.update(f"payment.{k}"
                                                                   for k in e.keys))),
     ]
-    scratch.apply_update(update)
-    for shared, subscription in subscriptions:
-        shared.unobserve(subscription)
+    try:
+        scratch.apply_update(update)
+    finally:
+        for shared, subscription in subscriptions:
+            shared.unobserve(subscription)
 
     touched.unknown_roots = set(scratch.keys()) - before_roots - set(ROOTS)
     for event in line_events:
@@ -57,13 +64,23 @@ def touched_by(state: bytes, update: bytes) -> Touched:
     return touched
 
 
-def refusal(role: str, touched: Touched, claims: dict[str, str], user_id: str) -> str | None:
+def refusal(
+    role: str,
+    touched: Touched,
+    claims: dict[str, str],
+    user_id: str,
+    *,
+    role_has_every_right: bool = False,
+) -> str | None:
     """Why this editor may not apply these changes, or None when they may.
 
-    `claims` maps a line id to the user id holding its claim.
+    `claims` maps a line id to the user id holding a claim on it.
     """
     if touched.unknown_roots:
-        return f"unknown part of the document: {', '.join(sorted(touched.unknown_roots))}"
+        names = ", ".join(sorted(touched.unknown_roots))[:60]
+        return f"unknown part of the document: {names}"
+    if role_has_every_right and not claims:
+        return None
     for name in sorted(touched.fields):
         if not may_edit_field(role, name):
             return f"your role ({role}) may not change {name}"

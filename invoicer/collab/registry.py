@@ -189,8 +189,7 @@ class RoomRegistry:
     async def _catch_up(self, room: Room) -> None:
         """Merge what other processes stored before the freeze reached them."""
         await asyncio.sleep(0.1)
-        for update in await self.hooks.load(room.invoice_id):
-            room.doc.apply_update(update)
+        room.apply_stored(await self.hooks.load(room.invoice_id))
 
     async def set_status(
         self, invoice_id: str, status: str, *, by: str | None = None, number: str | None = None

@@ -22,7 +22,7 @@ from invoicer.invoicing.draft import draft_view, read_draft
 from invoicer.invoicing.lifecycle import is_editable
 from invoicer.invoicing.permissions import Permission, can, may_edit_draft
 
-from .authz import refusal, touched_by
+from .authz import refusal, touched_in
 from .backends import Backends
 from .connection import Connection
 from .draftdoc import doc_to_json, roots
@@ -97,6 +97,7 @@ class Room:
         self._server_clock = 0
         self._server_renewed = 0.0
         self._view: dict[str, Any] = {}
+        self._shadow: Doc | None = None
         self._reported: dict[str, Any] = {}
         self._reported_at = 0.0
         self._report_owed = False
@@ -222,10 +223,21 @@ class Room:
             for line, claim in self._live_claims().items()
             if claim["user_id"] != editor.user_id
         }
-        if can(editor.role, Permission.INVOICE_EDIT_TAX) and not foreign_claims:
-            return None
-        touched = touched_by(self.doc.get_update(), update)
-        return refusal(editor.role, touched, foreign_claims, editor.user_id)
+        touched = touched_in(self._shadow_doc(), update)
+        reason = refusal(
+            editor.role, touched, foreign_claims, editor.user_id,
+            role_has_every_right=can(editor.role, Permission.INVOICE_EDIT_TAX),
+        )
+        if reason is not None:
+            self._shadow = None  # it holds the refused update: rebuild it from the live doc
+        return reason
+
+    def _shadow_doc(self) -> Doc:
+        """A copy of the live document, kept in step, on which updates are tried first."""
+        if self._shadow is None:
+            self._shadow = Doc()
+            self._shadow.apply_update(self.doc.get_update())
+        return self._shadow
 
     def _apply(self, update: bytes) -> bytes | None:
         """Apply an update; return what it actually added (None for a repeat)."""
@@ -243,6 +255,12 @@ class Room:
         if delta is None or delta == EMPTY_UPDATE:
             return None
         return delta
+
+    def apply_stored(self, updates: list[bytes]) -> None:
+        """Merge updates read back from storage (already checked when they were accepted)."""
+        for update in updates:
+            self.doc.apply_update(update)
+        self._shadow = None
 
     def _persist(self, update: bytes, author_id: str) -> None:
         task = asyncio.create_task(self._store(update, author_id))
@@ -308,6 +326,10 @@ class Room:
             state = {"focus": state.get("focus")}
         clean = {key: value for key, value in state.items() if key != "server"}
         clean["user"] = connection.editor.stamp()
+        if not may_edit_draft(connection.editor.role):
+            # Someone who only watches is present, but is not "on" a field others edit.
+            clean.pop("focus", None)
+            clean.pop("cursor", None)
         return clean
 
     def _relay_awareness(self, entries: list[AwarenessEntry], *, exclude: Any = None) -> None:
@@ -501,6 +523,8 @@ class Room:
 
     def _apply_remote(self, kind: bytes, origin: str, payload: bytes) -> None:
         if kind == b"U":
+            if self._shadow is not None:
+                self._shadow.apply_update(payload)
             delta = self._apply(payload)
             if delta is not None:
                 self._relay(create_update_message(delta))

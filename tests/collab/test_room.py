@@ -240,3 +240,25 @@ async def test_a_slow_reader_gets_bursts_merged_instead_of_being_dropped(registr
     assert slow._queue.qsize() < connection_module.SEND_QUEUE_FRAMES
     slow._writer = asyncio.create_task(slow._write_forever())  # it reads again
     await until(lambda: str(roots(reader.doc)[1]) == str(notes))
+
+
+async def test_a_new_root_is_refused_even_to_a_role_with_every_right(registry, hooks):
+    claire, sam = await peer(registry, "claire"), await peer(registry, "sam")
+    stored = len(hooks.updates)
+    claire.doc.get("evil", type=Map)["x"] = "1"
+    await until(lambda: claire.closed is not None)
+    assert claire.closed[0] == 4403 and "evil" in claire.closed[1]
+    await asyncio.sleep(0.05)
+    assert "evil" not in set((await registry.room(INVOICE)).doc.keys())
+    assert len(hooks.updates) == stored
+    # The room goes on: the next writer's update is checked against a clean copy.
+    roots(sam.doc)[2][0]["quantity"] = "4"
+    third = await peer(registry, "claire")
+    await until(lambda: roots(third.doc)[2][0]["quantity"] == "4")
+
+
+async def test_people_who_only_watch_show_no_focus(registry):
+    claire, vera = await peer(registry, "claire"), await peer(registry, "vera")
+    vera.set_awareness({"focus": {"line_id": "L1", "field": "unit_price"}})
+    await until(lambda: "Vera Costa" in claire.users())
+    assert "focus" not in claire.users()["Vera Costa"]
