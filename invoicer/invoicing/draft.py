@@ -19,7 +19,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from .money import AmountError, is_currency, parse_decimal, to_plain
+from .money import MAX_ABS_AMOUNT, AmountError, is_currency, parse_decimal, to_plain
 from .totals import (
     AllowanceCharge,
     RATED_CATEGORIES,
@@ -153,7 +153,7 @@ def read_draft(data: Any) -> Draft:
     currency = meta.currency if is_currency(meta.currency) else _FALLBACK_CURRENCY
     charges = _read_charges(data.get("charges"), problems)
     prepaid = _read_prepaid(data.get("payment"), problems)
-    valid = [line for line in lines if line.valid]
+    valid = [line for line in lines if line.valid and _amount_fits(line, problems)]
     totals = compute_totals(
         [line.to_input() for line in valid], currency,
         allowances=[c for c in charges if not c.is_charge],
@@ -165,6 +165,16 @@ def read_draft(data: Any) -> Draft:
         line.net = line_total.net
     return Draft(meta=meta, notes=notes, lines=lines, problems=problems, totals=totals,
                  charges=charges, prepaid=prepaid)
+
+
+def _amount_fits(line: DraftLine, problems: list[Problem]) -> bool:
+    """A line whose amount is beyond any real invoice is a typing slip, not a total to show."""
+    amount = abs((line.quantity or 0) * (line.unit_price or 0))
+    if amount < MAX_ABS_AMOUNT:
+        return True
+    problems.append(Problem(line.number, line.id, "unit_price",
+                            "quantity x unit price is too large for one line"))
+    return False
 
 
 def _read_charges(raw: Any, problems: list[Problem]) -> list[AllowanceCharge]:

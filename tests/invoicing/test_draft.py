@@ -227,3 +227,13 @@ def test_reading_garbage_never_raises(data):
     assert draft.totals.net == sum((line.net for line in valid), Decimal(0))
     for line in draft.lines:
         assert line.valid == (line.net is not None)
+
+
+def test_a_line_too_large_for_any_invoice_is_a_problem_not_a_total():
+    draft = read_draft({"meta": {"currency": "EUR"}, "lines": [
+        {"id": "a", "description": "x", "quantity": "999999999999",
+         "unit_price": "999999999999.99", "vat_rate": "20"},
+        {"id": "b", "description": "y", "quantity": "1", "unit_price": "10", "vat_rate": "20"},
+    ]})
+    assert [(p.line, p.field) for p in draft.problems] == [(1, "unit_price")]
+    assert str(draft.totals.gross) == "12.00"
