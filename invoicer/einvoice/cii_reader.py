@@ -62,6 +62,10 @@ def read_cii(root: etree._Element) -> InvoiceDocument:
         ),
         due_date=_optional_date(terms, f"ram:DueDateDateTime/{_DATE}"),
         delivery_date=_optional_date(delivery, delivery_event),
+        deliver_to_country=(
+            delivery.text("ram:ShipToTradeParty/ram:PostalTradeAddress/ram:CountryID")
+            if delivery is not None else ""
+        ),
         period_start=settlement.compact_date(_PERIOD_START),
         period_end=settlement.compact_date(_PERIOD_END),
         buyer_reference=agreement.text("ram:BuyerReference"),

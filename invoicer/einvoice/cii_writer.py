@@ -142,6 +142,10 @@ class _Writer:
             _B.sub(order, "ram:IssuerAssignedID", doc.order_reference)
 
     def delivery(self, delivery: etree._Element) -> None:
+        if self.doc.deliver_to_country:
+            ship_to = _B.sub(delivery, "ram:ShipToTradeParty")
+            address = _B.sub(ship_to, "ram:PostalTradeAddress")
+            _B.sub(address, "ram:CountryID", self.doc.deliver_to_country)
         if self.doc.delivery_date is not None:
             event = _B.sub(delivery, "ram:ActualDeliverySupplyChainEvent")
             _date(event, "ram:OccurrenceDateTime", self.doc.delivery_date, "udt")

@@ -9,12 +9,16 @@ python-stdnum (SIREN, SIRET, EU VAT numbers: check digits, offline) and IBANs wi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import ModuleType
 
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 from stdnum import exceptions as stdnum_errors
+from stdnum.ch import vat as ch_vat
 from stdnum.eu import vat
 from stdnum.fr import siren, siret
+from stdnum.gb import vat as gb_vat
+from stdnum.no import mva as no_vat
 
 from .model import InvoiceDocument, Party
 
@@ -28,6 +32,8 @@ _NEEDS_BUYER_VAT = frozenset({"AE", "K"})
 # no VAT number; any other category means it accounts for VAT.
 _WITHOUT_SELLER_VAT = frozenset({"E", "O"})
 _EU = frozenset(code.upper() for code in vat.MEMBER_STATES) - {"XI"} | {"GR"}
+# VAT numbers of countries outside the EU that python-stdnum checks offline.
+_VAT_OUTSIDE_EU: dict[str, ModuleType] = {"GB": gb_vat, "CH": ch_vat, "NO": no_vat}
 
 
 @dataclass(frozen=True)
@@ -159,9 +165,21 @@ def _french_company_id(seller: Party) -> list[LegalProblem]:
     ]
 
 
+def _vat_checker(party: Party) -> ModuleType | None:
+    """The python-stdnum module that checks the party's VAT number, None where none does."""
+    prefix = party.vat_number[:2].upper()
+    country = prefix if prefix.isalpha() else party.country.upper()
+    if country in _EU or country in ("EL", "XI"):
+        return vat
+    return _VAT_OUTSIDE_EU.get(country)
+
+
 def _vat_number(party: Party, role: str, label: str) -> list[LegalProblem]:
+    checker = _vat_checker(party)
+    if checker is None:
+        return []  # no offline check for this country: printed as given
     try:
-        vat.validate(party.vat_number)
+        checker.validate(party.vat_number)
     except stdnum_errors.ValidationError as error:
         return [
             LegalProblem(

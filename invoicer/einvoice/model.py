@@ -189,6 +189,7 @@ class InvoiceDocument:
     allowances: tuple[DocumentAllowanceCharge, ...] = ()  # allowances and charges
     due_date: date | None = None  # BT-9
     delivery_date: date | None = None  # BT-72, the date of supply
+    deliver_to_country: str = ""  # BT-80, where goods go (required for an EU supply, BR-IC-12)
     period_start: date | None = None  # BT-73
     period_end: date | None = None  # BT-74
     buyer_reference: str = ""  # BT-10

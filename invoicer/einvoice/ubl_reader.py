@@ -48,6 +48,9 @@ def read_ubl(root: etree._Element) -> InvoiceDocument:
         allowances=tuple(_allowance(node) for node in doc.findall("cac:AllowanceCharge")),
         due_date=doc.iso_date("cbc:DueDate") or _means_due_date(means),
         delivery_date=doc.iso_date("cac:Delivery/cbc:ActualDeliveryDate"),
+        deliver_to_country=doc.text(
+            "cac:Delivery/cac:DeliveryLocation/cac:Address/cac:Country/cbc:IdentificationCode"
+        ),
         period_start=doc.iso_date("cac:InvoicePeriod/cbc:StartDate"),
         period_end=doc.iso_date("cac:InvoicePeriod/cbc:EndDate"),
         buyer_reference=doc.text("cbc:BuyerReference"),

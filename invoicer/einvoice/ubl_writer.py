@@ -78,9 +78,14 @@ class _Writer:
                 b.sub(reference, "cbc:IssueDate", doc.preceding_invoice_date.isoformat())
         self.party(b.sub(root, "cac:AccountingSupplierParty"), doc.seller, doc.legal.additional)
         self.party(b.sub(root, "cac:AccountingCustomerParty"), doc.buyer, "")
-        if doc.delivery_date is not None:
+        if doc.delivery_date is not None or doc.deliver_to_country:
             delivery = b.sub(root, "cac:Delivery")
-            b.sub(delivery, "cbc:ActualDeliveryDate", doc.delivery_date.isoformat())
+            if doc.delivery_date is not None:
+                b.sub(delivery, "cbc:ActualDeliveryDate", doc.delivery_date.isoformat())
+            if doc.deliver_to_country:
+                location = b.sub(b.sub(delivery, "cac:DeliveryLocation"), "cac:Address")
+                country = b.sub(location, "cac:Country")
+                b.sub(country, "cbc:IdentificationCode", doc.deliver_to_country)
         self.payment(root)
         for number, item in enumerate(doc.allowances, start=1):
             self.allowance(root, item, f"document allowance/charge {number}")

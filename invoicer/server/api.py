@@ -12,7 +12,7 @@ import asyncio
 import logging
 import re
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from starlette.endpoints import HTTPEndpoint
@@ -22,14 +22,16 @@ from starlette.routing import Mount, Route
 
 from ..collab import RoomBusy
 from ..collab.draftdoc import initial_update
-from ..invoicing.draft import finalisation_problems, read_draft
+from ..invoicing.draft import Problem, finalisation_problems, read_draft
 from ..invoicing.lifecycle import Status, can_transition, is_final
+from ..invoicing.money import to_plain
 from ..invoicing.permissions import Permission, can
 from ..storage import AlreadyFinal, FinalisedInvoice, IdempotencyConflict
 from ..storage.customers import CUSTOMER_FIELDS
 from ..storage.models import Customer, Invoice
 from .auth import AuthUser, client_ip, current_user
 from .board import publish_invoice
+from .documents import legal_check
 from .errors import ApiError
 from .openapi import openapi_spec
 from .services import Services, services_of
@@ -37,6 +39,7 @@ from .validation import (
     check_fields,
     country_code,
     currency_code,
+    decimal_text,
     email_address,
     optional_text,
     read_object,
@@ -45,7 +48,7 @@ from .validation import (
 )
 from .views import customer_view, draft_invoice_view, final_invoice_view, me_view
 
-__all__ = ["routes"]
+__all__ = ["own_invoice", "require", "routes"]
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +85,7 @@ async def require(request: Request, permission: Permission | None = None) -> Aut
     return user
 
 
-async def _own_invoice(services: Services, user: AuthUser, invoice_id: str) -> Invoice:
+async def own_invoice(services: Services, user: AuthUser, invoice_id: str) -> Invoice:
     invoice = await services.store.invoice(user.org_id, invoice_id)
     if invoice is None:
         raise ApiError(404, "not_found", f"no invoice {invoice_id[:64]}")
@@ -132,6 +135,8 @@ def _customer_values(data: dict[str, Any]) -> dict[str, Any]:
         "vat_number": vat_number(data, country) or "",
         "currency": currency_code(data),
         "address": optional_text(data, "address", max_length=500) or "",
+        "city": optional_text(data, "city", max_length=100) or "",
+        "postcode": optional_text(data, "postcode", max_length=20) or "",
     }
     return values
 
@@ -139,11 +144,31 @@ def _customer_values(data: dict[str, Any]) -> dict[str, Any]:
 class CustomerItem(HTTPEndpoint):
     async def get(self, request: Request) -> Response:
         user = await require(request, Permission.CUSTOMER_VIEW)
-        customer_id = request.path_params["customer_id"]
-        customer = await services_of(request).store.customer(user.org_id, customer_id)
-        if customer is None:
-            raise ApiError(404, "not_found", f"no customer {customer_id[:64]}")
-        return JSONResponse(customer_view(customer))
+        return JSONResponse(customer_view(await _own_customer(request, user)))
+
+    async def patch(self, request: Request) -> Response:
+        """Change some of the customer's fields (those sent); issued invoices keep theirs."""
+        user = await require(request, Permission.CUSTOMER_EDIT)
+        customer = await _own_customer(request, user)
+        data = await read_object(request)
+        check_fields(data, CUSTOMER_FIELDS)
+        # Checked as a whole: a new VAT number against the country it has or gets.
+        merged = {**customer_view(customer), **data}
+        values = _customer_values({key: merged.get(key) for key in CUSTOMER_FIELDS})
+        changed = await services_of(request).store.update_customer(
+            user.org_id, customer.id, {key: values[key] for key in data},
+            actor_id=user.id, ip=client_ip(request),
+        )
+        log.info("user %s changed customer %s", user.id, customer.id)
+        return JSONResponse(customer_view(changed))
+
+
+async def _own_customer(request: Request, user: AuthUser) -> Customer:
+    customer_id = request.path_params["customer_id"]
+    customer = await services_of(request).store.customer(user.org_id, customer_id)
+    if customer is None:
+        raise ApiError(404, "not_found", f"no customer {customer_id[:64]}")
+    return customer
 
 
 # -- invoices -------------------------------------------------------------------------------------
@@ -234,13 +259,28 @@ async def get_invoice(request: Request) -> Response:
     """A draft as its live document stands now, or a finalised invoice from SQL."""
     user = await require(request, Permission.INVOICE_VIEW)
     services = services_of(request)
-    invoice = await _own_invoice(services, user, request.path_params["invoice_id"])
+    invoice = await own_invoice(services, user, request.path_params["invoice_id"])
     editors = await services.backends.presence.editors(invoice.id)
     if is_final(invoice.status):
-        lines = await services.store.invoice_lines(invoice.id)
-        return JSONResponse(final_invoice_view(invoice, lines, editors))
+        return JSONResponse(await issued_view(services, user, invoice.id, editors))
     document = await services.registry.document_json(invoice.id)
-    return JSONResponse(draft_invoice_view(invoice, document, editors))
+    org = await services.store.organization(user.org_id)
+    return JSONResponse(draft_invoice_view(invoice, document, editors, org))
+
+
+async def issued_view(
+    services: Services, user: AuthUser, invoice_id: str,
+    editors: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """An issued invoice or credit note as GET shows it, with its settlement."""
+    issued = await services.store.issued(user.org_id, invoice_id)
+    if issued is None:
+        raise ApiError(404, "not_found", f"no invoice {invoice_id[:64]}")
+    if editors is None:
+        editors = await services.backends.presence.editors(invoice_id)
+    settlement = await services.store.invoice_settlement(invoice_id)
+    return final_invoice_view(issued.invoice, issued.lines, editors, settlement=settlement,
+                              corrected=issued.corrected)
 
 
 async def board(request: Request) -> Response:
@@ -259,9 +299,12 @@ async def finalize(request: Request) -> Response:
     services = services_of(request)
     invoice_id = request.path_params["invoice_id"]
     key = _idempotency_key(request)
-    await _own_invoice(services, user, invoice_id)
+    await own_invoice(services, user, invoice_id)
+    data = await read_object(request)
+    check_fields(data, ("exchange_rate",))
+    rate = await _exchange_rate(services, user, invoice_id, data)
 
-    result = await _finalise(services, user, invoice_id, key, client_ip(request))
+    result = await _finalise(services, user, invoice_id, key, client_ip(request), rate)
     if result.replayed:
         # Idempotent: tell the editors again in case the first request died before that.
         await services.registry.set_status(invoice_id, Status.FINALISED.value,
@@ -270,10 +313,28 @@ async def finalize(request: Request) -> Response:
         log.info("user %s finalised invoice %s as %s", user.id, invoice_id, result.number)
     await publish_invoice(services.store, services.backends, invoice_id)
 
-    invoice = await _own_invoice(services, user, invoice_id)
-    lines = await services.store.invoice_lines(invoice_id)
-    view = final_invoice_view(invoice, lines, await services.backends.presence.editors(invoice_id))
+    view = await issued_view(services, user, invoice_id)
     return JSONResponse({**view, "replayed": result.replayed})
+
+
+async def _exchange_rate(
+    services: Services, user: AuthUser, invoice_id: str, data: dict[str, Any]
+) -> str | None:
+    """The optional rate from the invoice's currency to the organisation's accounting
+    currency, as a plain decimal string."""
+    if data.get("exchange_rate") is None:
+        return None
+    rate = decimal_text(data, "exchange_rate")
+    if rate <= 0:
+        raise ApiError.invalid("exchange_rate", "must be more than 0")
+    org = await services.store.organization(user.org_id)
+    invoice = await own_invoice(services, user, invoice_id)
+    if org is not None and invoice.currency == org.currency and rate != 1:
+        raise ApiError.invalid("exchange_rate", (
+            f"the invoice is in {org.currency}, the organisation's accounting currency: "
+            "its rate is 1"
+        ))
+    return to_plain(rate)
 
 
 def _idempotency_key(request: Request) -> str | None:
@@ -287,7 +348,8 @@ def _idempotency_key(request: Request) -> str | None:
 
 
 async def _finalise(
-    services: Services, user: AuthUser, invoice_id: str, key: str | None, ip: str | None
+    services: Services, user: AuthUser, invoice_id: str, key: str | None, ip: str | None,
+    exchange_rate: str | None = None,
 ) -> FinalisedInvoice:
     """Freeze the live draft, validate it, finalise it in SQL, tell its editors."""
     deadline = time.monotonic() + FREEZE_WAIT_SECONDS
@@ -298,15 +360,21 @@ async def _finalise(
         try:
             async with services.registry.freeze(invoice_id, by=user.name) as frozen:
                 draft = read_draft(frozen.doc)
-                problems = finalisation_problems(draft)
+                delivery_date, delivery_problems = _delivery_date(frozen.doc)
+                problems = finalisation_problems(draft) + delivery_problems
                 if problems:
                     raise ApiError(
                         422, "invalid_draft",
                         "the draft cannot be finalised: " + "; ".join(p.text() for p in problems),
                         problems=[problem.to_dict() for problem in problems],
                     )
-                result = await services.store.finalise(invoice_id, user, draft, frozen.state,
-                                                       key, ip=ip)
+                payment = frozen.doc.get("payment")
+                result = await services.store.finalise(
+                    invoice_id, user, draft, frozen.state, key, ip=ip,
+                    payment=payment if isinstance(payment, dict) else None,
+                    exchange_rate=exchange_rate, delivery_date=delivery_date,
+                    check=legal_check,
+                )
                 # Still frozen: editors go read-only before any further edit is accepted.
                 await services.registry.set_status(invoice_id, Status.FINALISED.value,
                                                    by=user.name, number=result.number)
@@ -316,6 +384,20 @@ async def _finalise(
             if time.monotonic() > deadline:
                 raise ApiError(409, "busy", "the invoice is being finalised; try again") from None
             await asyncio.sleep(0.05)
+
+
+def _delivery_date(document: dict[str, Any]) -> tuple[date | None, list[Problem]]:
+    """The date of supply the draft's header may give (`meta.delivery_date`)."""
+    meta = document.get("meta")
+    text = meta.get("delivery_date") if isinstance(meta, dict) else None
+    if text is None or (isinstance(text, str) and not text.strip()):
+        return None, []
+    try:
+        return date.fromisoformat(str(text).strip()), []
+    except ValueError:
+        shown = str(text)[:20]
+        return None, [Problem(None, None, "delivery_date",
+                              f"«{shown}» is not a date (YYYY-MM-DD)")]
 
 
 async def _earlier_result(
@@ -331,7 +413,7 @@ async def _earlier_result(
                     "send a new key for a new request"
                 ))
             return FinalisedInvoice.of(earlier, replayed=True)
-    invoice = await _own_invoice(services, user, invoice_id)
+    invoice = await own_invoice(services, user, invoice_id)
     if not can_transition(invoice.status, Status.FINALISED):
         raise ApiError.from_storage(AlreadyFinal(invoice.id, invoice.status, invoice.number))
     return None
@@ -341,7 +423,7 @@ async def change_status(request: Request) -> Response:
     """Move an invoice along its life cycle: in review, approved, sent, paid..."""
     user = await require(request, Permission.INVOICE_VIEW)
     services = services_of(request)
-    invoice = await _own_invoice(services, user, request.path_params["invoice_id"])
+    invoice = await own_invoice(services, user, request.path_params["invoice_id"])
     data = await read_object(request)
     check_fields(data, ("status",))
     target = _target_status(required_text(data, "status", max_length=20))

@@ -26,7 +26,7 @@ import invoicer
 
 from ..collab import RoomRegistry, make_backends
 from ..storage import Database, Store
-from . import api, live, pages
+from . import accounting, api, exports, imports, live, pages
 from .errors import exception_handlers
 from .security import SecurityHeaders
 from .services import Services
@@ -92,8 +92,12 @@ def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
 def _routes() -> list[BaseRoute]:
     return [
         Route("/healthz", healthz, methods=["GET"]),
-        # Before the /api mount: live.routes holds /api/invoices/{id}/claims.
+        # Before the /api mount, which would take every /api/ path: these modules' routes
+        # are written in full (/api/invoices/{id}/claims, /api/imports...).
         *live.routes,
+        *imports.routes,
+        *exports.routes,
+        *accounting.routes,
         *api.routes,
         *pages.routes,
         Mount("/static", app=StaticFiles(directory=WEB_DIR / "static", check_dir=False),

@@ -8,6 +8,8 @@
     invoicer token create EMAIL [--label TEXT]        print a new API token, on one line
     invoicer verify                                   recompute the invoices' hash chains
     invoicer compact [--invoice ID]                   compact draft update logs now
+    invoicer import FILE [--org NAME]                 a UBL or CII invoice as a new draft;
+                                                      prints the draft's id on the last line
 
 Settings come from the environment (see settings.py). Exit status: 0 done, 1 refused or a
 check failed, 2 bad usage.
@@ -85,6 +87,10 @@ def _parser() -> argparse.ArgumentParser:
     _command(commands, "verify", "recompute the invoices' hash chains", _verify)
     compact = _command(commands, "compact", "compact draft update logs", _compact)
     compact.add_argument("--invoice", help="only this invoice")
+    imported = _command(commands, "import",
+                        "import a UBL or CII invoice file as a new draft", _import)
+    imported.add_argument("file", help="the invoice file (XML)")
+    imported.add_argument("--org", help="organisation name (default: the only one)")
     return parser
 
 
@@ -218,6 +224,53 @@ def _compact(settings: Settings, args: argparse.Namespace) -> None:
     merged = sum(compact_invoice(db, invoice_id) for invoice_id in invoices)
     db.dispose()
     print(f"compacted {merged} updates of {len(invoices)} invoices")
+
+
+def _import(settings: Settings, args: argparse.Namespace) -> None:
+    from ..einvoice import InvoiceFormatError
+    from ..storage.imports import import_draft
+    from .imports import MAX_IMPORT_BYTES, prepare_import
+
+    try:
+        with open(args.file, "rb") as file:
+            data = file.read(MAX_IMPORT_BYTES + 1)
+    except OSError as error:
+        raise CommandError(f"cannot read {args.file}: {error.strerror}") from None
+    if len(data) > MAX_IMPORT_BYTES:
+        raise CommandError(f"{args.file} is over {MAX_IMPORT_BYTES} bytes")
+    try:
+        prepared = prepare_import(data)
+    except InvoiceFormatError as error:
+        raise CommandError(f"{args.file} cannot be imported: {error}") from None
+    db = _database(settings)
+    try:
+        org_id = _existing_organisation(db, args.org)
+        values = prepared.storage_values()
+        values["detail"] = {**values["detail"], "via": "command line"}
+        imported = import_draft(db, org_id, actor_id=None, **values)
+    finally:
+        db.dispose()
+    for warning in prepared.warnings():
+        print(f"warning: {warning}")
+    customer = imported.customer
+    state = "new customer" if imported.customer_created else "existing customer"
+    print(f"imported {prepared.doc.number} for {customer.name} ({state} {customer.id})")
+    print(imported.invoice.id)
+
+
+def _existing_organisation(db: Database, name: str | None) -> str:
+    if name:
+        org = organization_by_name(db, name)
+        if org is None:
+            raise CommandError(f"there is no organisation named {name!r}")
+        return org.id
+    orgs = list_organizations(db)
+    if len(orgs) == 1:
+        return orgs[0].id
+    if not orgs:
+        raise CommandError("there is no organisation yet: run invoicer demo, or add a user")
+    names = ", ".join(repr(org.name) for org in orgs)
+    raise CommandError(f"there are several organisations ({names}): choose one with --org")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from pycrdt import merge_updates
@@ -17,10 +18,12 @@ from pycrdt import merge_updates
 from ..collab.draftdoc import build_update, initial_update, new_line_id
 from ..invoicing.draft import read_draft
 from ..invoicing.lifecycle import Status
+from ..invoicing.money import round_money
 from ..storage import Store
 from ..storage.accounts import create_organization, create_user, organization_by_name
 from ..storage.finalise import finalise_invoice
 from .auth import AuthUser, hash_password
+from .documents import legal_check
 from .wiring import draft_cache
 
 __all__ = ["DEMO_ORG", "DEMO_PASSWORD", "DEMO_USERS", "DemoSeed", "seed_demo"]
@@ -42,9 +45,10 @@ _ORG_DETAILS = {
     "bic": "BNPAFRPP",
     "email": "factures@atelier-lumiere.test",
     "currency": "EUR",
+    # The 40 EUR recovery indemnity is printed by Invoicer itself on every invoice.
     "late_penalty_text": (
-        "Pénalités de retard : trois fois le taux d'intérêt légal. Indemnité forfaitaire "
-        "pour frais de recouvrement : 40 €. Pas d'escompte pour paiement anticipé."
+        "Pénalités de retard : trois fois le taux d'intérêt légal. "
+        "Pas d'escompte pour paiement anticipé."
     ),
 }
 
@@ -61,25 +65,28 @@ DEMO_USERS = [
 _CUSTOMERS = {
     "FR": {"name": "Boulangerie Martin & Fils", "email": "compta@boulangerie-martin.test",
            "country": "FR", "vat_number": "FR42914572367", "currency": "EUR",
-           "address": "8 place des Lices, 35000 Rennes"},
+           "address": "8 place des Lices", "postcode": "35000", "city": "Rennes"},
     "DE": {"name": "Bäckerei Schmidt GmbH", "email": "buchhaltung@baeckerei-schmidt.test",
            "country": "DE", "vat_number": "DE281507435", "currency": "EUR",
-           "address": "Kastanienallee 21, 10435 Berlin"},
+           "address": "Kastanienallee 21", "postcode": "10435", "city": "Berlin"},
     "ES": {"name": "Cerámica Valenciana S.L.", "email": "admin@ceramica-valenciana.test",
            "country": "ES", "vat_number": "ESB98765431", "currency": "EUR",
-           "address": "Carrer de Cadis 14, 46006 València"},
+           "address": "Carrer de Cadis 14", "postcode": "46006", "city": "València"},
     "GB": {"name": "Harbour & Finch Ltd", "email": "accounts@harbourfinch.test",
            "country": "GB", "vat_number": "GB310001008", "currency": "GBP",
-           "address": "41 Wapping High Street, London E1W 2NP"},
+           "address": "41 Wapping High Street", "postcode": "E1W 2NP", "city": "London"},
     "US": {"name": "Northwind Lighting Inc.", "email": "ap@northwind-lighting.test",
            "country": "US", "vat_number": "", "currency": "USD",
-           "address": "920 SW Washington St, Portland, OR 97205"},
+           "address": "920 SW Washington St", "postcode": "OR 97205",
+           "city": "Portland"},
     "JP": {"name": "Kyoto Washi Co., Ltd.", "email": "keiri@kyoto-washi.test",
            "country": "JP", "vat_number": "", "currency": "JPY",
-           "address": "Karasuma-dori 305, Nakagyo-ku, Kyoto 604-8172"},
+           "address": "Karasuma-dori 305, Nakagyo-ku", "postcode": "604-8172",
+           "city": "Kyoto"},
     "KW": {"name": "Gulf Interiors W.L.L.", "email": "finance@gulf-interiors.test",
            "country": "KW", "vat_number": "", "currency": "KWD",
-           "address": "Ahmad Al-Jaber Street, Sharq, Kuwait City"},
+           "address": "Ahmad Al-Jaber Street, Sharq", "postcode": "15300",
+           "city": "Kuwait City"},
 }
 
 
@@ -136,10 +143,13 @@ _INVOICES: list[tuple[str, int, str | None, str, list[dict[str, Any]]]] = [
 _STATUS_PATH = {
     Status.FINALISED: [],
     Status.SENT: [Status.SENT],
-    Status.PARTLY_PAID: [Status.SENT, Status.PARTLY_PAID],
-    Status.PAID: [Status.SENT, Status.PAID],
+    Status.PARTLY_PAID: [Status.SENT],
+    Status.PAID: [Status.SENT],
     Status.OVERDUE: [Status.SENT, Status.OVERDUE],
 }
+# The share of the amount due paid by the customer (a payment moves the status on).
+_PAID_SHARE = {Status.PARTLY_PAID: Decimal("0.5"), Status.PAID: Decimal(1)}
+_PAID_AFTER_DAYS = 12
 
 
 @dataclass(frozen=True)
@@ -217,9 +227,23 @@ async def _seed_invoice(
     if status is None:
         await store.cache_draft(invoice.id, draft_cache(draft))
         return
+    # With the legal check the API applies: the demo's invoices carry every mention.
     await store.run(finalise_invoice, invoice.id, accountant, draft,
-                    merge_updates(first, content), today=day)
+                    merge_updates(first, content), today=day, check=legal_check)
     for step in _STATUS_PATH[status]:
         await store.set_status(accountant.org_id, invoice.id, step.value,
                                actor_id=accountant.id)
+    if status in _PAID_SHARE:
+        await _seed_payment(store, accountant, invoice.id, _PAID_SHARE[status],
+                            day + timedelta(days=_PAID_AFTER_DAYS))
+
+
+async def _seed_payment(
+    store: Store, accountant: AuthUser, invoice_id: str, share: Decimal, day: date
+) -> None:
+    settlement = await store.invoice_settlement(invoice_id)
+    assert settlement is not None
+    amount = round_money(settlement.outstanding * share, settlement.currency)
+    await store.record_payment(accountant.org_id, invoice_id, amount, day,
+                               method="transfer", actor_id=accountant.id)
 

@@ -30,6 +30,7 @@ def _errors(*statuses: int) -> dict[str, Any]:
         404: "No such resource in your organisation",
         409: "Conflict with the resource's state",
         413: "The body is too large",
+        415: "The body is not of the expected media type",
         422: "A field is invalid; `field` names it",
     }
     return {str(status): _json(_ref("Error"), meaning[status]) for status in statuses}
@@ -73,7 +74,12 @@ _SCHEMAS: dict[str, Any] = {
             "country": {"type": "string", "description": "ISO 3166 alpha-2", "examples": ["DE"]},
             "vat_number": {"type": "string", "examples": ["DE136695976"]},
             "currency": {"type": "string", "description": "ISO 4217", "examples": ["EUR"]},
-            "address": {"type": "string", "maxLength": 500},
+            "address": {"type": "string", "maxLength": 500,
+                        "description": "street lines; or the whole address, its last part "
+                                       "read as «postcode city» when city and postcode are "
+                                       "not given"},
+            "city": {"type": "string", "maxLength": 100},
+            "postcode": {"type": "string", "maxLength": 20},
         },
     },
     "Customer": {
@@ -82,6 +88,7 @@ _SCHEMAS: dict[str, Any] = {
             "id": _ID, "name": {"type": "string"}, "email": {"type": ["string", "null"]},
             "country": {"type": ["string", "null"]}, "vat_number": {"type": ["string", "null"]},
             "currency": {"type": ["string", "null"]}, "address": {"type": ["string", "null"]},
+            "city": {"type": ["string", "null"]}, "postcode": {"type": ["string", "null"]},
             "created_at": {"type": "string", "format": "date-time"},
         },
     },
@@ -102,16 +109,48 @@ _SCHEMAS: dict[str, Any] = {
             "quantity": {"type": ["string", "null"]}, "unit_price": {"type": ["string", "null"]},
             "vat_rate": {"type": ["string", "null"]}, "discount": {"type": ["string", "null"]},
             "unit": {"type": ["string", "null"]}, "net": {"oneOf": [_MONEY, {"type": "null"}]},
+            "vat_category": {"type": ["string", "null"], "description": "UNCL5305: S, Z, E, "
+                                                                        "AE, K, G, O, L, M"},
+            "exemption_reason": {"type": ["string", "null"]},
+        },
+    },
+    "Charge": {
+        "type": "object",
+        "description": "A document allowance (is_charge false) or charge, with its VAT",
+        "properties": {
+            "is_charge": {"type": "boolean"}, "amount": _MONEY,
+            "vat_category": {"type": "string"}, "vat_rate": {"type": "string"},
+            "reason": {"type": "string"},
+        },
+    },
+    "Payment": {
+        "type": "object",
+        "properties": {
+            "id": _ID, "invoice_id": _ID, "amount": _MONEY, "currency": {"type": "string"},
+            "date": {"type": "string", "format": "date"}, "method": {"type": ["string", "null"]},
+            "recorded_by": {"type": ["string", "null"]},
+            "created_at": {"type": "string", "format": "date-time"},
+        },
+    },
+    "Balance": {
+        "type": "object",
+        "description": "balance = invoiced - credited - paid; negative: the customer's credit",
+        "properties": {
+            "currency": {"type": "string"}, "invoiced": _MONEY, "credited": _MONEY,
+            "paid": _MONEY, "balance": _MONEY,
         },
     },
     "Totals": {
         "type": "object",
         "properties": {
-            "currency": {"type": "string"}, "net": _MONEY, "vat": _MONEY, "gross": _MONEY,
+            "currency": {"type": "string"}, "net": _MONEY, "allowance_total": _MONEY,
+            "charge_total": _MONEY, "tax_basis": _MONEY, "vat": _MONEY, "gross": _MONEY,
+            "prepaid": _MONEY, "rounding": _MONEY, "due": _MONEY,
             "vat_breakdown": {"type": "array", "items": {
                 "type": "object",
                 "properties": {"category": {"type": "string"}, "rate": {"type": "string"},
-                               "base": _MONEY, "amount": _MONEY},
+                               "base": _MONEY, "amount": _MONEY,
+                               "exemption_reason": {"type": ["string", "null"]}},
             }},
         },
     },
@@ -124,22 +163,59 @@ _SCHEMAS: dict[str, Any] = {
                 "draft", "in_review", "approved", "finalised", "sent", "partly_paid", "paid",
                 "overdue", "cancelled"]},
             "number": {"type": ["string", "null"], "examples": ["F2026-00001"]},
+            "type_code": {"type": "string", "enum": ["380", "381"],
+                          "description": "380 invoice, 381 credit note (negative amounts)"},
             "customer_id": {"type": ["string", "null"]},
             "currency": {"type": "string"},
             "issue_date": {"type": ["string", "null"], "format": "date"},
             "due_date": {"type": ["string", "null"], "format": "date"},
+            "delivery_date": {"type": ["string", "null"], "format": "date",
+                              "description": "date of supply (BT-72); issued: the issue "
+                                             "date unless the draft gave one"},
             "reference": {"type": ["string", "null"]},
             "notes": {"type": "string"},
             "lines": {"type": "array", "items": _ref("Line")},
             "totals": _ref("Totals"),
             "problems": {"type": "array", "items": _ref("Problem")},
             "editors": {"type": "array", "items": {"type": "object"}},
+            "charges": {"type": "array", "items": _ref("Charge")},
+            "payment": {"type": "object", "properties": {
+                "terms": {"type": "string"}, "reference": {"type": "string"},
+                "means": {"type": "array", "items": {"type": "object", "properties": {
+                    "code": {"type": "string", "description": "UNTDID 4461, 58 = SEPA "
+                                                              "credit transfer"},
+                    "iban": {"type": "string"}, "bic": {"type": "string"},
+                    "account_name": {"type": "string"}}}},
+            }},
+            "exchange_rate": {"type": ["string", "null"],
+                              "description": "to the organisation's accounting currency"},
+            "corrects": {"type": ["object", "null"], "description": "a credit note's invoice",
+                         "properties": {"id": _ID, "number": {"type": "string"}}},
+            "settlement": {"type": "object", "description": "issued invoices only",
+                           "properties": {
+                               "paid": _MONEY, "credited": _MONEY, "outstanding": _MONEY,
+                               "payments": {"type": "array", "items": _ref("Payment")},
+                               "credit_notes": {"type": "array", "items": {"type": "object"}},
+                           }},
+        },
+    },
+    "ChainState": {
+        "type": "object",
+        "properties": {
+            "ok": {"type": "boolean"},
+            "count": {"type": "integer", "description": "links verified (before any break)"},
+            "length": {"type": "integer"}, "last_hash": {"type": "string"},
+            "last_number": {"type": ["string", "null"]},
+            "first_break": {"type": ["object", "null"], "properties": {
+                "invoice_id": _ID, "number": {"type": ["string", "null"]},
+                "chain_index": {"type": ["integer", "null"]}, "reason": {"type": "string"}}},
         },
     },
     "BoardRow": {
         "type": "object",
         "properties": {
             "id": _ID, "number": {"type": ["string", "null"]}, "status": {"type": "string"},
+            "type_code": {"type": "string", "description": "380 invoice, 381 credit note"},
             "customer_id": {"type": ["string", "null"]},
             "customer_name": {"type": ["string", "null"]}, "currency": {"type": "string"},
             "net": _MONEY, "vat": _MONEY, "gross": _MONEY,
@@ -189,13 +265,23 @@ def _paths() -> dict[str, Any]:
                               **_errors(400, 401, 403, 413, 422)},
             },
         },
-        "/api/customers/{customer_id}": {"get": {
-            "summary": "One customer",
-            "parameters": [{"name": "customer_id", "in": "path", "required": True,
-                            "schema": _ID}],
-            "responses": {"200": _json(_ref("Customer"), "The customer"),
-                          **_errors(401, 403, 404)},
-        }},
+        "/api/customers/{customer_id}": {
+            "get": {
+                "summary": "One customer",
+                "parameters": [{"name": "customer_id", "in": "path", "required": True,
+                                "schema": _ID}],
+                "responses": {"200": _json(_ref("Customer"), "The customer"),
+                              **_errors(401, 403, 404)},
+            },
+            "patch": {
+                "summary": "Change some of a customer's fields (issued invoices keep theirs)",
+                "parameters": [{"name": "customer_id", "in": "path", "required": True,
+                                "schema": _ID}],
+                "requestBody": _body({**_SCHEMAS["CustomerInput"], "required": []}),
+                "responses": {"200": _json(_ref("Customer"), "The customer"),
+                              **_errors(400, 401, 403, 404, 413, 422)},
+            },
+        },
         "/api/invoices": {
             "get": {
                 "summary": "The organisation's invoices, most recently changed first",
@@ -222,10 +308,64 @@ def _paths() -> dict[str, Any]:
                 "name": "Idempotency-Key", "in": "header", "schema": {"type": "string"},
                 "description": "Repeat a request safely: the same key returns the same invoice",
             }],
+            "requestBody": {"required": False, "content": {"application/json": {"schema": {
+                "type": "object", "additionalProperties": False,
+                "properties": {"exchange_rate": {
+                    "type": "string", "examples": ["1.0843"],
+                    "description": "rate to the organisation's accounting currency"}},
+            }}}},
             "responses": {
                 "200": _json(_ref("Invoice"), "The finalised invoice, with its number"),
                 **_errors(400, 401, 403, 404, 409, 422),
             },
+        }},
+        "/api/invoices/{invoice_id}/export": {"get": {
+            "summary": "An issued invoice as PDF, Factur-X, CII or UBL",
+            "parameters": [*_PATH_ID, {
+                "name": "format", "in": "query", "required": True,
+                "schema": {"type": "string", "enum": ["pdf", "facturx", "cii", "ubl"]},
+            }, {"name": "language", "in": "query", "schema": {"enum": ["fr", "en"]}}],
+            "responses": {
+                "200": {"description": "The document, with a Content-Disposition file name",
+                        "content": {"application/pdf": {}, "application/xml": {}}},
+                "400": _json(_ref("Error"), "Unknown format"),
+                "409": _json(_ref("Error"), "A draft: only issued invoices are exported"),
+                "422": _json(_ref("Error"), "An amount the format cannot carry "
+                                            "(export_limit)"),
+                **_errors(401, 403, 404),
+            },
+        }},
+        "/api/invoices/{invoice_id}/preview.pdf": {"get": {
+            "summary": "A draft as it would print, watermarked (an issued invoice: its PDF)",
+            "parameters": [*_PATH_ID, {"name": "language", "in": "query",
+                                       "schema": {"enum": ["fr", "en"]}}],
+            "responses": {"200": {"description": "PDF", "content": {"application/pdf": {}}},
+                          **_errors(401, 403, 404)},
+        }},
+        "/api/invoices/{invoice_id}/credit-note": {"post": {
+            "summary": "Issue a credit note (type 381) for the invoice, in full or in part",
+            "parameters": _PATH_ID,
+            "requestBody": {"required": False, "content": {"application/json": {"schema": {
+                "type": "object", "additionalProperties": False,
+                "properties": {"lines": {"type": "array", "items": {
+                    "type": "object", "required": ["id"],
+                    "properties": {"id": {"type": "string"}, "quantity": {"type": "string"}},
+                }}},
+            }}}},
+            "responses": {"201": _json(_ref("Invoice"), "The finalised credit note"),
+                          **_errors(400, 401, 403, 404, 409, 422)},
+        }},
+        "/api/invoices/{invoice_id}/payments": {"post": {
+            "summary": "Record a payment received for an issued invoice",
+            "parameters": _PATH_ID,
+            "requestBody": _body({
+                "type": "object", "required": ["amount", "date"], "additionalProperties": False,
+                "properties": {"amount": _MONEY, "date": {"type": "string", "format": "date"},
+                               "method": {"type": "string", "examples": ["transfer"]}},
+            }),
+            "responses": {"201": _json({"type": "object", "properties": {
+                "payment": _ref("Payment"), "invoice": _ref("Invoice")}}, "Recorded"),
+                **_errors(400, 401, 403, 404, 409, 422)},
         }},
         "/api/invoices/{invoice_id}/status": {"post": {
             "summary": "Move an invoice along its life cycle (in_review, sent, paid...)",
@@ -248,6 +388,35 @@ def _paths() -> dict[str, Any]:
             "parameters": [*_PATH_ID, {"name": "line_id", "in": "path", "required": True,
                                        "schema": {"type": "string"}}],
             "responses": {"204": {"description": "Released"}, **_errors(401, 403, 404)},
+        }},
+        "/api/imports": {"post": {
+            "summary": "Import a UBL or CII invoice file as a new draft",
+            "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+                "type": "object", "required": ["file"],
+                "properties": {"file": {"type": "string", "format": "binary"}},
+            }}}},
+            "responses": {
+                "201": _json(_ref("Invoice"), "The new draft, with `import` (source number, "
+                                              "customer, warnings)"),
+                "422": _json(_ref("Error"), "The file cannot be read (unreadable_invoice: "
+                                            "the message and `path` name the element)"),
+                **_errors(401, 403, 413, 415),
+            },
+        }},
+        "/api/customers/{customer_id}/balance": {"get": {
+            "summary": "What the customer was invoiced, credited and paid, and owes",
+            "parameters": [{"name": "customer_id", "in": "path", "required": True,
+                            "schema": _ID}],
+            "responses": {"200": _json({"allOf": [_ref("Balance"), {"type": "object",
+                          "properties": {"currencies": {"type": "array",
+                                                        "items": _ref("Balance")}}}]},
+                                       "The balance"),
+                          **_errors(401, 403, 404)},
+        }},
+        "/api/ledger": {"get": {
+            "summary": "The organisation's hash chain of issued invoices, verified now",
+            "responses": {"200": _json(_ref("ChainState"), "The chain"),
+                          **_errors(401, 403)},
         }},
         "/api/board": {"get": {
             "summary": "Every invoice of the organisation as status board rows",

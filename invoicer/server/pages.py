@@ -11,12 +11,14 @@ Origin header; a page that needs a permission answers 403 rather than hiding the
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import secrets
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -44,13 +46,15 @@ from ..invoicing.permissions import (
 from ..storage import accounts
 from ..storage.audit import record_event
 from ..storage.db import Database
-from ..storage.models import Organization, User
+from ..storage.models import Invoice, Organization, User
 from . import i18n
-from .i18n import N_
+# The same choices as POST /api/invoices (customer of the organisation, the new draft's
+# currency, dates and language), so that both ways of creating a draft agree.
 from .api import _customer_of, _new_draft_meta
 from .auth import AuthUser, authenticate, client_ip, current_user, login, logout
 from .board import publish_invoice
 from .errors import ApiError
+from .i18n import N_
 from .services import Services, services_of
 from .validation import country_code, currency_code, email_address, required_text, vat_number
 
@@ -177,13 +181,28 @@ async def _reader(request: Request) -> Reader:
     return Reader(user=user, org=org, language=_language(request, user))
 
 
-async def _signed_in(request: Request) -> Reader | Response:
-    """The reader, or a redirect to the sign-in page that comes back here."""
-    reader = await _reader(request)
-    if reader.user is None:
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return RedirectResponse(f"/login?{urlencode({'next': target})}", status_code=303)
-    return reader
+Endpoint = Callable[[Request], Awaitable[Response]]
+PageHandler = Callable[[Request, Reader, AuthUser], Awaitable[Response]]
+
+
+def page(permission: Permission) -> Callable[[PageHandler], Endpoint]:
+    """A page for signed-in members whose role holds `permission`.
+
+    Anyone else is sent to the sign-in page, which comes back here; a member without the
+    permission gets a 403 page that says so.
+    """
+    def decorate(handler: PageHandler) -> Endpoint:
+        @functools.wraps(handler)
+        async def endpoint(request: Request) -> Response:
+            reader = await _reader(request)
+            if reader.user is None:
+                target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+                return RedirectResponse(f"/login?{urlencode({'next': target})}", status_code=303)
+            if not can(reader.user.role, permission):
+                return _error_page(request, reader, 403)
+            return await handler(request, reader, reader.user)
+        return endpoint
+    return decorate
 
 
 def _safe_next(value: object) -> str:
@@ -312,19 +331,11 @@ def _save_language(db: Database, user: AuthUser, language: str, ip: str | None) 
 # -- invoices ---------------------------------------------------------------------------------
 
 
-async def invoices_page(request: Request) -> Response:
-    reader = await _signed_in(request)
-    if isinstance(reader, Response):
-        return reader
-    assert reader.user is not None
-    if not can(reader.user.role, Permission.INVOICE_VIEW):
-        return _error_page(request, reader, 403)
-    if request.method == "POST":
-        return await _create_draft(request, reader)
-
+@page(Permission.INVOICE_VIEW)
+async def invoice_list(request: Request, reader: Reader, user: AuthUser) -> Response:
     store = services_of(request).store
-    rows = [_list_row(row) for row in await store.board_rows(reader.user.org_id)]
-    customers = await store.customers(reader.user.org_id)
+    rows = [_list_row(row) for row in await store.board_rows(user.org_id)]
+    customers = await store.customers(user.org_id)
     return _render(request, "invoices.html", reader, nav="invoices", invoices=rows,
                    customers=customers, stats=_stats(rows, reader.language))
 
@@ -349,67 +360,50 @@ def _stats(rows: list[dict[str, Any]], language: str) -> list[dict[str, Any]]:
     ]
 
 
-async def _create_draft(request: Request, reader: Reader) -> Response:
-    user = reader.user
-    assert user is not None
-    if not can(user.role, Permission.INVOICE_CREATE):
-        return _error_page(request, reader, 403)
+@page(Permission.INVOICE_CREATE)
+async def create_invoice(request: Request, reader: Reader, user: AuthUser) -> Response:
+    """The list's "New invoice" form: a draft for the chosen customer, then its editor."""
     try:
         form = await _checked_form(request)
     except CsrfRefused:
         return RedirectResponse(_HOME, status_code=303)
     services = services_of(request)
-    data = {"customer_id": str(form.get("customer_id") or "") or None}
     try:
-        customer = await _customer_of(services, user, data)
+        customer = await _customer_of(services, user, {
+            "customer_id": str(form.get("customer_id") or "") or None,
+        })
     except ApiError:
         return RedirectResponse(_HOME, status_code=303)
-    invoice = await _new_draft(services, user, customer, client_ip(request))
-    return RedirectResponse(f"/invoices/{invoice.id}", status_code=303)
 
-
-async def _new_draft(services: Services, user: AuthUser, customer: Any, ip: str | None) -> Any:
-    # The same defaults as POST /api/invoices: the customer's currency and language, today,
-    # the usual payment term.
     meta = await _new_draft_meta(services, user, customer, {})
     invoice = await services.store.create_draft(
         user.org_id, actor_id=user.id, customer_id=meta["customer_id"],
-        currency=meta["currency"], issue_date=_day(meta["issue_date"]),
-        due_date=_day(meta["due_date"]), language=meta["language"],
-        document=initial_update(meta), ip=ip,
+        currency=meta["currency"], issue_date=date.fromisoformat(meta["issue_date"]),
+        due_date=date.fromisoformat(meta["due_date"]), language=meta["language"],
+        document=initial_update(meta), ip=client_ip(request),
     )
     log.info("user %s created draft invoice %s from the invoice list", user.id, invoice.id)
     await publish_invoice(services.store, services.backends, invoice.id)
-    return invoice
+    return RedirectResponse(f"/invoices/{invoice.id}", status_code=303)
 
 
-def _day(text: str) -> Any:
-    return datetime.strptime(text, "%Y-%m-%d").date()
-
-
-async def editor_page(request: Request) -> Response:
-    reader = await _signed_in(request)
-    if isinstance(reader, Response):
-        return reader
-    user = reader.user
-    assert user is not None
-    if not can(user.role, Permission.INVOICE_VIEW):
-        return _error_page(request, reader, 403)
-    store = services_of(request).store
-    invoice = await store.invoice(user.org_id, request.path_params["invoice_id"])
+@page(Permission.INVOICE_VIEW)
+async def editor_page(request: Request, reader: Reader, user: AuthUser) -> Response:
+    services = services_of(request)
+    invoice = await services.store.invoice(user.org_id, request.path_params["invoice_id"])
     if invoice is None:
         return _error_page(request, reader, 404)
 
-    customers = await store.customers(user.org_id)
-    currencies = _currencies(invoice.currency, *(c.currency for c in customers))
+    customers = await services.store.customers(user.org_id)
     language = reader.language
+    final = is_final(invoice.status)
     return _render(
         request, "editor.html", reader, nav="invoices",
         invoice=invoice,
-        finalised_by=await _finaliser_name(request, invoice.finalised_by)
-        if is_final(invoice.status) else "",
+        finalised_by=await _finaliser_name(services, invoice.finalised_by) if final else "",
+        stored_totals=await _stored_totals(services, invoice) if final else None,
         customers=customers,
-        currencies=currencies,
+        currencies=_currencies(invoice.currency, *(c.currency for c in customers)),
         units=i18n.labels(language, i18n.UNIT_LABELS),
         can_edit=may_edit_draft(user.role),
         can_edit_tax=may_edit_field(user.role, "line.vat_rate"),
@@ -423,10 +417,23 @@ async def editor_page(request: Request) -> Response:
     )
 
 
-async def _finaliser_name(request: Request, finalised_by: str | None) -> str:
+async def _stored_totals(services: Services, invoice: Invoice) -> dict[str, Any]:
+    """The totals a finalised invoice was issued with, as its SQL rows hold them."""
+    lines = await services.store.invoice_lines(invoice.id)
+    return {
+        "currency": invoice.currency,
+        "net": invoice.net,
+        "vat": invoice.vat,
+        "gross": invoice.gross,
+        "vat_breakdown": invoice.vat_breakdown,
+        "lines": [{"id": line.line_key, "net": line.net} for line in lines],
+    }
+
+
+async def _finaliser_name(services: Services, finalised_by: str | None) -> str:
     if not finalised_by:
         return ""
-    user = await services_of(request).store.user_by_id(finalised_by)
+    user = await services.store.user_by_id(finalised_by)
     return user.name if user is not None else finalised_by
 
 
@@ -437,13 +444,8 @@ def _currencies(*extra: str | None) -> list[str]:
 # -- board ------------------------------------------------------------------------------------
 
 
-async def board_page(request: Request) -> Response:
-    reader = await _signed_in(request)
-    if isinstance(reader, Response):
-        return reader
-    assert reader.user is not None
-    if not can(reader.user.role, Permission.INVOICE_VIEW):
-        return _error_page(request, reader, 403)
+@page(Permission.INVOICE_VIEW)
+async def board_page(request: Request, reader: Reader, user: AuthUser) -> Response:
     return _render(
         request, "board.html", reader, nav="board",
         messages=i18n.browser_messages(reader.language),
@@ -456,41 +458,39 @@ async def board_page(request: Request) -> Response:
 _CUSTOMER_FORM = ("name", "email", "country", "vat_number", "currency")
 
 
-async def customers_page(request: Request) -> Response:
-    reader = await _signed_in(request)
-    if isinstance(reader, Response):
-        return reader
-    user = reader.user
-    assert user is not None
-    if not can(user.role, Permission.CUSTOMER_VIEW):
-        return _error_page(request, reader, 403)
+@page(Permission.CUSTOMER_VIEW)
+async def customer_list(request: Request, reader: Reader, user: AuthUser) -> Response:
+    return await _customers(request, reader, user)
 
-    form_values = dict.fromkeys(_CUSTOMER_FORM, "")
-    errors: dict[str, str] = {}
-    status_code = 200
-    if request.method == "POST":
-        if not can(user.role, Permission.CUSTOMER_EDIT):
-            return _error_page(request, reader, 403)
-        try:
-            form = await _checked_form(request)
-        except CsrfRefused:
-            return RedirectResponse("/customers", status_code=303)
-        form_values = _fields(form, _CUSTOMER_FORM)
-        try:
-            values = _customer_values(form_values)
-        except ApiError as error:
-            errors[str(error.extra.get("field", "name"))] = _field_error(error, reader.language)
-            status_code = 422
-        else:
-            customer = await services_of(request).store.create_customer(
-                user.org_id, values, actor_id=user.id, ip=client_ip(request))
-            log.info("user %s created customer %s from the customers page", user.id, customer.id)
-            return RedirectResponse("/customers?done=customer_added", status_code=303)
 
+@page(Permission.CUSTOMER_EDIT)
+async def add_customer(request: Request, reader: Reader, user: AuthUser) -> Response:
+    try:
+        form = await _checked_form(request)
+    except CsrfRefused:
+        return RedirectResponse("/customers", status_code=303)
+    typed = _fields(form, _CUSTOMER_FORM)
+    try:
+        values = _customer_values(typed)
+    except ApiError as error:
+        field = str(error.extra.get("field", "name"))
+        return await _customers(request, reader, user, typed=typed, status_code=422,
+                                errors={field: _field_error(error, reader.language)})
+    customer = await services_of(request).store.create_customer(
+        user.org_id, values, actor_id=user.id, ip=client_ip(request))
+    log.info("user %s created customer %s from the customers page", user.id, customer.id)
+    return RedirectResponse("/customers?done=customer_added", status_code=303)
+
+
+async def _customers(
+    request: Request, reader: Reader, user: AuthUser, *, typed: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None, status_code: int = 200,
+) -> Response:
     customers = await services_of(request).store.customers(user.org_id)
     return _render(request, "customers.html", reader, status_code=status_code, nav="customers",
-                   customers=customers, form=form_values, errors=errors,
-                   countries=_countries(reader.language), currencies=_currencies())
+                   customers=customers, form=typed or dict.fromkeys(_CUSTOMER_FORM, ""),
+                   errors=errors or {}, countries=_countries(reader.language),
+                   currencies=_currencies())
 
 
 def _customer_values(form: dict[str, str]) -> dict[str, Any]:
@@ -527,31 +527,23 @@ def _countries(language: str) -> list[tuple[str, str]]:
 # -- administration ---------------------------------------------------------------------------
 
 
-async def admin_page(request: Request) -> Response:
-    reader = await _signed_in(request)
-    if isinstance(reader, Response):
-        return reader
-    user = reader.user
-    assert user is not None
-    if not can(user.role, Permission.USER_MANAGE):
-        return _error_page(request, reader, 403)
+@page(Permission.USER_MANAGE)
+async def admin_page(request: Request, reader: Reader, user: AuthUser) -> Response:
     members = await services_of(request).store.run(accounts.list_users, user.org_id)
     return _render(request, "admin.html", reader, nav="admin", members=members,
                    roles=[role.value for role in Role], permissions=permission_table())
 
 
-async def home_page(request: Request) -> Response:
-    return await invoices_page(request)
-
-
 routes = [
-    Route("/", home_page, methods=["GET"]),
+    Route("/", invoice_list, methods=["GET"]),
     Route("/login", login_page, methods=["GET", "POST"]),
     Route("/logout", logout_page, methods=["POST"]),
     Route("/language", language_page, methods=["POST"]),
-    Route("/invoices", invoices_page, methods=["GET", "POST"]),
+    Route("/invoices", invoice_list, methods=["GET"]),
+    Route("/invoices", create_invoice, methods=["POST"]),
     Route("/invoices/{invoice_id}", editor_page, methods=["GET"]),
     Route("/board", board_page, methods=["GET"]),
-    Route("/customers", customers_page, methods=["GET", "POST"]),
+    Route("/customers", customer_list, methods=["GET"]),
+    Route("/customers", add_customer, methods=["POST"]),
     Route("/admin", admin_page, methods=["GET"]),
 ]

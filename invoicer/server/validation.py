@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from babel import Locale
@@ -16,7 +18,7 @@ from starlette.requests import Request
 from stdnum import get_cc_module
 from stdnum.exceptions import ValidationError
 
-from ..invoicing.money import is_currency
+from ..invoicing.money import AmountError, is_currency, parse_decimal
 from .errors import ApiError
 
 __all__ = [
@@ -24,6 +26,8 @@ __all__ = [
     "check_fields",
     "country_code",
     "currency_code",
+    "date_value",
+    "decimal_text",
     "email_address",
     "optional_text",
     "read_object",
@@ -87,6 +91,32 @@ def optional_text(data: dict[str, Any], field: str, *, max_length: int = 200) ->
     if any(ord(char) < 32 and char not in "\n\t" for char in value):
         raise ApiError.invalid(field, "contains control characters")
     return value or None
+
+
+def decimal_text(data: dict[str, Any], field: str) -> Decimal:
+    """A required decimal written as a string ("120.00"): JSON numbers may be floats, which
+    money never is."""
+    value = data.get(field)
+    if value is None:
+        raise ApiError.invalid(field, "is required")
+    if not isinstance(value, str):
+        raise ApiError.invalid(field, f"must be a decimal string such as \"12.50\", not "
+                                      f"{_json_type(value)}")
+    try:
+        return parse_decimal(value)
+    except AmountError as error:
+        raise ApiError.invalid(field, error.message) from None
+
+
+def date_value(data: dict[str, Any], field: str) -> date:
+    """A required date written YYYY-MM-DD."""
+    text = required_text(data, field, max_length=10)
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise ApiError.invalid(field, f"{text!r} is not a date written YYYY-MM-DD")
 
 
 def email_address(data: dict[str, Any], field: str = "email") -> str | None:

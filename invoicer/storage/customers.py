@@ -8,11 +8,16 @@ from sqlmodel import col, select
 
 from .audit import record_event
 from .db import Database
+from .errors import NotFound
 from .models import Customer
 
-__all__ = ["CUSTOMER_FIELDS", "create_customer", "get_customer", "list_customers"]
+__all__ = [
+    "CUSTOMER_FIELDS", "create_customer", "get_customer", "list_customers", "update_customer",
+]
 
-CUSTOMER_FIELDS = ("name", "email", "country", "vat_number", "currency", "address")
+CUSTOMER_FIELDS = (
+    "name", "email", "country", "vat_number", "currency", "address", "city", "postcode",
+)
 
 
 def create_customer(
@@ -32,6 +37,35 @@ def create_customer(
         session.add(customer)
         record_event(session, org_id=org_id, user_id=actor_id, action="customer.create",
                      target=customer.id, detail={"name": customer.name}, ip=ip)
+    return customer
+
+
+def update_customer(
+    db: Database,
+    org_id: str,
+    customer_id: str,
+    changes: dict[str, Any],
+    *,
+    actor_id: str | None = None,
+    ip: str | None = None,
+) -> Customer:
+    """Change validated CUSTOMER_FIELDS. Issued invoices keep the details they were issued
+    with (storage.issued), so a new address reprints none of them."""
+    unknown = set(changes) - set(CUSTOMER_FIELDS)
+    if unknown:
+        raise ValueError(f"not customer fields: {sorted(unknown)}")
+    with db.transaction() as session:
+        customer = session.get(Customer, customer_id)
+        if customer is None or customer.org_id != org_id:
+            raise NotFound(f"no customer {customer_id}")
+        changed = {key: value for key, value in changes.items()
+                   if getattr(customer, key) != value}
+        for key, value in changed.items():
+            setattr(customer, key, value)
+        session.add(customer)
+        if changed:
+            record_event(session, org_id=org_id, user_id=actor_id, action="customer.update",
+                         target=customer.id, detail={"fields": sorted(changed)}, ip=ip)
     return customer
 
 

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import Column, event, inspect, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL, Engine, make_url
@@ -69,6 +69,7 @@ class Database:
                 connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
                                    {"key": _SCHEMA_LOCK})
             SQLModel.metadata.create_all(connection)
+            _add_missing_columns(connection)
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -100,6 +101,36 @@ class Database:
             index_elements=list(conflict)
         )
         session.execute(statement)
+
+
+def _add_missing_columns(connection: Any) -> None:
+    """Add the columns a newer version declares to tables an older one created.
+
+    `create_all` creates missing tables only. New columns are always added nullable or with
+    their scalar default, so that rows written before them stay valid; anything more (a type
+    change, a new constraint) needs a real migration.
+    """
+    inspector = inspect(connection)
+    preparer = connection.dialect.identifier_preparer
+    for table in SQLModel.metadata.sorted_tables:
+        existing = {column["name"] for column in inspector.get_columns(table.name)}
+        for column in table.columns:
+            if column.name in existing:
+                continue
+            kind = column.type.compile(dialect=connection.dialect)
+            connection.execute(text(
+                f"ALTER TABLE {preparer.quote(table.name)} ADD COLUMN "
+                f"{preparer.quote(column.name)} {kind}{_default_clause(column)}"
+            ))
+            log.info("added column %s.%s", table.name, column.name)
+
+
+def _default_clause(column: Column[Any]) -> str:
+    default = getattr(column.default, "arg", None)
+    if column.nullable or isinstance(default, bool) or not isinstance(default, (str, int)):
+        return ""
+    literal = str(default) if isinstance(default, int) else "'" + default.replace("'", "''") + "'"
+    return f" NOT NULL DEFAULT {literal}"
 
 
 def _sqlite_engine(url: URL, busy_timeout_ms: int) -> Engine:

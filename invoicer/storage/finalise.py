@@ -13,31 +13,52 @@ failure rolls the sequence back with everything else, so no number is ever lost.
 
 The issue date is the day of finalisation, so that issue dates follow the numbers as French
 law requires; the payment term the draft had (due date minus issue date) is kept.
+
+Before it commits, the invoice as it will be issued is given to the legal check the caller
+supplies (the server's judges the French mentions with `invoicer.einvoice.legal`): a missing
+mention refuses the finalisation like an invalid draft, and takes no number.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlmodel import Session, select
 
 from ..invoicing.chain import chain_hash
 from ..invoicing.draft import Draft, Problem, finalisation_problems
 from ..invoicing.lifecycle import Status, can_transition
+from ..invoicing.money import to_plain
 from ..invoicing.numbering import format_number, sequence_key
-from ..invoicing.totals import format_amount
+from ..invoicing.totals import AllowanceCharge, format_amount
 from .audit import record_event
 from .db import Database
 from .errors import AlreadyFinal, DraftRejected, IdempotencyConflict, NotFound
+from .issued import IssuedInvoice, LegalCheck, check_issued, party_snapshot
 from .ledger import invoice_record, last_link
-from .models import Customer, Invoice, InvoiceLine, NumberSequence, Organization
-from .models import new_id, utcnow
+from .models import Customer, Invoice, InvoiceLine, NumberSequence, Organization, new_id, utcnow
 
-__all__ = ["Actor", "FinalisedInvoice", "finalise_invoice", "next_sequence_value"]
+__all__ = [
+    "CREDIT_TRANSFER",
+    "Actor",
+    "FinalisedInvoice",
+    "charge_record",
+    "finalise_invoice",
+    "issue",
+    "lock_invoice",
+    "lock_organisation",
+    "next_sequence_value",
+    "payment_terms",
+]
 
 DEFAULT_PAYMENT_DAYS = 30
+CREDIT_TRANSFER = "58"  # UNTDID 4461: SEPA credit transfer
+# Payment means keys of a draft's payment root -> keys of an issued invoice's means.
+_MEANS_FIELDS = (("code", "means_code"), ("iban", "iban"), ("bic", "bic"),
+                 ("account_name", "account_name"))
 
 
 class Actor(Protocol):
@@ -90,27 +111,38 @@ def finalise_invoice(
     *,
     ip: str | None = None,
     today: date | None = None,
+    payment: Mapping[str, Any] | None = None,
+    exchange_rate: str | None = None,
+    delivery_date: date | None = None,
+    check: LegalCheck | None = None,
 ) -> FinalisedInvoice:
-    """Finalise the draft `invoice_id` of the actor's organisation (see the module doc)."""
+    """Finalise the draft `invoice_id` of the actor's organisation (see the module doc).
+
+    `payment` is the draft document's payment root (terms, means); `exchange_rate` the rate
+    to the organisation's accounting currency; `delivery_date` the date of supply (default:
+    the issue date); `check` judges the invoice about to be issued and refuses it
+    (DraftRejected) with the legal problems it finds.
+    """
     with db.transaction() as session:
-        org = _lock_organisation(session, actor.org_id)
+        org = lock_organisation(session, actor.org_id)
         if idempotency_key:
             earlier = _by_idempotency_key(session, org.id, idempotency_key)
             if earlier is not None:
                 return _replay(earlier, invoice_id, idempotency_key)
-        invoice = _lock_invoice(session, org.id, invoice_id)
+        invoice = lock_invoice(session, org.id, invoice_id)
         if not can_transition(invoice.status, Status.FINALISED):
             raise AlreadyFinal(invoice.id, invoice.status, invoice.number)
-        _check_draft(session, org.id, draft)
+        customer = _check_draft(session, org.id, draft)
 
         day = today or datetime.now(UTC).date()
-        key = sequence_key(org.number_pattern, day)
-        value = next_sequence_value(db, session, org.id, key)
         lines = _fill_invoice(invoice, draft, state, actor, day)
-        invoice.sequence_key, invoice.sequence_value = key, value
-        invoice.number = format_number(org.number_pattern, value, day)
+        invoice.payment = payment_terms(payment or {}, org)
+        invoice.exchange_rate = exchange_rate
+        invoice.delivery_date = delivery_date or day
+        invoice.parties = party_snapshot(org, customer)
         invoice.idempotency_key = idempotency_key or None
-        _link(session, invoice, lines)
+        issue(db, session, org, invoice, lines, day)
+        check_issued(check, IssuedInvoice(org, customer, invoice, lines))
 
         session.add(invoice)
         session.add_all(lines)
@@ -118,9 +150,42 @@ def finalise_invoice(
             session, org_id=org.id, user_id=actor.id, action="invoice.finalise",
             target=invoice.id, ip=ip,
             detail={"number": invoice.number, "gross": invoice.gross,
-                    "currency": invoice.currency},
+                    "currency": invoice.currency, "exchange_rate": exchange_rate},
         )
         return FinalisedInvoice.of(invoice)
+
+
+def issue(
+    db: Database, session: Session, org: Organization, invoice: Invoice,
+    lines: list[InvoiceLine], day: date,
+) -> None:
+    """Give the invoice (or credit note) the next number and link it into the chain.
+
+    The caller holds the organisation's lock (`lock_organisation`) and has filled the
+    invoice and its lines: the hash covers them.
+    """
+    key = sequence_key(org.number_pattern, day)
+    value = next_sequence_value(db, session, org.id, key)
+    invoice.sequence_key, invoice.sequence_value = key, value
+    invoice.number = format_number(org.number_pattern, value, day)
+    _link(session, invoice, lines)
+
+
+def payment_terms(payment: Mapping[str, Any], org: Organization) -> dict[str, Any]:
+    """What an issued invoice keeps of how to pay it: the draft's terms and means, else a
+    credit transfer to the organisation's account."""
+    means = []
+    if payment.get("iban"):
+        given = {key: str(payment.get(field) or "") for key, field in _MEANS_FIELDS}
+        means.append({**given, "code": given["code"] or CREDIT_TRANSFER})
+    elif org.iban:
+        means.append({"code": CREDIT_TRANSFER, "iban": org.iban, "bic": org.bic,
+                      "account_name": org.name})
+    return {
+        "terms": str(payment.get("terms") or ""),
+        "reference": str(payment.get("reference") or ""),
+        "means": means,
+    }
 
 
 def next_sequence_value(db: Database, session: Session, org_id: str, key: str) -> int:
@@ -142,7 +207,7 @@ def next_sequence_value(db: Database, session: Session, org_id: str, key: str) -
     return value
 
 
-def _lock_organisation(session: Session, org_id: str) -> Organization:
+def lock_organisation(session: Session, org_id: str) -> Organization:
     org = session.exec(
         select(Organization)
         .where(Organization.id == org_id)
@@ -153,7 +218,7 @@ def _lock_organisation(session: Session, org_id: str) -> Organization:
     return org
 
 
-def _lock_invoice(session: Session, org_id: str, invoice_id: str) -> Invoice:
+def lock_invoice(session: Session, org_id: str, invoice_id: str) -> Invoice:
     invoice = session.exec(
         select(Invoice)
         .where(Invoice.id == invoice_id, Invoice.org_id == org_id)
@@ -180,13 +245,14 @@ def _replay(earlier: Invoice, invoice_id: str, key: str) -> FinalisedInvoice:
     return FinalisedInvoice.of(earlier, replayed=True)
 
 
-def _check_draft(session: Session, org_id: str, draft: Draft) -> None:
+def _check_draft(session: Session, org_id: str, draft: Draft) -> Customer:
     problems = finalisation_problems(draft)
     if problems:
         raise DraftRejected(problems)
     customer = session.get(Customer, draft.meta.customer_id)
     if customer is None or customer.org_id != org_id:
         raise DraftRejected([Problem(None, None, "customer_id", "no such customer")])
+    return customer
 
 
 def _fill_invoice(
@@ -202,7 +268,12 @@ def _fill_invoice(
     invoice.language = meta.language or invoice.language
     invoice.notes = draft.notes
     invoice.net, invoice.vat, invoice.gross = (str(totals[k]) for k in ("net", "vat", "gross"))
+    invoice.allowance_total, invoice.charge_total, invoice.tax_basis = (
+        str(totals[k]) for k in ("allowance_total", "charge_total", "tax_basis")
+    )
+    invoice.prepaid, invoice.due = str(totals["prepaid"]), str(totals["due"])
     invoice.vat_breakdown = list(totals["vat_breakdown"])  # type: ignore[call-overload]
+    invoice.charges = [charge_record(item, meta.currency) for item in draft.charges]
     invoice.document_state = bytes(state)
     now = utcnow()
     invoice.finalised_at = invoice.updated_at = now
@@ -215,9 +286,22 @@ def _fill_invoice(
             vat_category=line.vat_category or "S", vat_rate=_plain(line.vat_rate),
             discount=_plain(line.discount),
             net=format_amount(line.net or 0, meta.currency),  # type: ignore[arg-type]
+            exemption_reason=line.exemption_reason,
         )
         for line in draft.lines
     ]
+
+
+def charge_record(item: AllowanceCharge, currency: str) -> dict[str, Any]:
+    """A document allowance or charge as an issued invoice stores it (amount rounded as
+    the calculator counted it)."""
+    return {
+        "is_charge": item.is_charge,
+        "amount": format_amount(item.amount, currency),
+        "vat_category": item.vat_category,
+        "vat_rate": to_plain(item.vat_rate),
+        "reason": item.reason,
+    }
 
 
 def _payment_term(issue: date | None, due: date | None) -> timedelta:

@@ -173,6 +173,7 @@ def board_row(row: InvoiceRow, today: date | None = None) -> dict[str, Any]:
     return {
         "id": invoice.id,
         "number": invoice.number,
+        "type_code": invoice.type_code,
         "status": invoice.status,
         "customer_id": invoice.customer_id,
         "customer_name": row.customer_name,

@@ -16,15 +16,27 @@ from sqlmodel import Session, col, select
 
 from ..invoicing.chain import GENESIS, chain_hash
 from .db import Database
-from .models import Invoice, InvoiceLine, Organization
+from .models import INVOICE_TYPE, Invoice, InvoiceLine, Organization
 
-__all__ = ["ChainBreak", "ChainReport", "invoice_record", "last_link", "verify_chain"]
+__all__ = [
+    "ChainBreak", "ChainReport", "ChainState", "chain_state", "invoice_record", "last_link",
+    "verify_chain",
+]
+
+# Columns added after the first links were made, with the value rows older than them hold:
+# hashed only when they hold something else, so that earlier links keep verifying, while
+# setting, changing or clearing one is still seen.
+_LATER_COLUMNS: dict[str, Any] = {
+    "type_code": INVOICE_TYPE, "corrects_id": None, "allowance_total": None,
+    "charge_total": None, "tax_basis": None, "prepaid": None, "due": None, "charges": None,
+    "payment": None, "exchange_rate": None, "delivery_date": None, "parties": None,
+}
 
 
 def invoice_record(invoice: Invoice, lines: list[InvoiceLine]) -> dict[str, Any]:
     """What the chain vouches for: identity, number, parties, dates, amounts and lines."""
     state = invoice.document_state or b""
-    return {
+    record: dict[str, Any] = {
         "org_id": invoice.org_id,
         "invoice_id": invoice.id,
         "chain_index": invoice.chain_index,
@@ -45,9 +57,15 @@ def invoice_record(invoice: Invoice, lines: list[InvoiceLine]) -> dict[str, Any]
         "lines": [
             [line.position, line.line_key, line.description, line.unit, line.quantity,
              line.unit_price, line.vat_category, line.vat_rate, line.discount, line.net]
+            + ([line.exemption_reason] if line.exemption_reason else [])
             for line in sorted(lines, key=lambda line: line.position)
         ],
     }
+    for name, older in _LATER_COLUMNS.items():
+        value = getattr(invoice, name)
+        if value is not None and value != older:
+            record[name] = value
+    return record
 
 
 def last_link(session: Session, org_id: str) -> tuple[int, str]:
@@ -85,6 +103,34 @@ class ChainReport:
     @property
     def ok(self) -> bool:
         return self.first_break is None
+
+
+@dataclass(frozen=True)
+class ChainState:
+    """An organisation's chain as the administration page shows it."""
+
+    count: int  # links verified before the first break, or all of them
+    length: int  # links in the chain
+    last_hash: str
+    last_number: str | None
+    first_break: ChainBreak | None
+
+    @property
+    def ok(self) -> bool:
+        return self.first_break is None
+
+
+def chain_state(db: Database, org_id: str) -> ChainState:
+    """Verify one organisation's chain and say where it ends."""
+    with db.session() as session:
+        length, last_hash = last_link(session, org_id)
+        last_number = session.exec(
+            select(Invoice.number).where(Invoice.org_id == org_id, Invoice.hash == last_hash)
+        ).first() if length else None
+        checked, broken = _verify_org(session, org_id)
+    # `checked` counts the broken link itself.
+    return ChainState(checked - 1 if broken else checked, length, last_hash, last_number,
+                      broken)
 
 
 def verify_chain(db: Database, org_id: str | None = None) -> ChainReport:

@@ -17,6 +17,8 @@ from sqlalchemy import Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 __all__ = [
+    "CREDIT_NOTE_TYPE",
+    "INVOICE_TYPE",
     "ApiToken",
     "AuditEvent",
     "Customer",
@@ -26,12 +28,15 @@ __all__ = [
     "InvoiceLine",
     "NumberSequence",
     "Organization",
+    "Payment",
     "User",
     "new_id",
     "utcnow",
 ]
 
 DEFAULT_NUMBER_PATTERN = "F{YYYY}-{SEQ:5}"
+INVOICE_TYPE = "380"
+CREDIT_NOTE_TYPE = "381"
 
 
 def new_id() -> str:
@@ -117,7 +122,9 @@ class Customer(SQLModel, table=True):
     country: str = ""
     vat_number: str = ""
     currency: str | None = None
-    address: str = ""
+    address: str = ""  # street lines; city and postcode below (or at the end of it, see docs)
+    city: str = ""
+    postcode: str = ""
     created_at: datetime = _when(default_factory=utcnow)
 
 
@@ -132,6 +139,9 @@ class Invoice(SQLModel, table=True):
     id: str = Field(default_factory=new_id, primary_key=True)
     org_id: str = Field(foreign_key="organization.id", index=True)
     customer_id: str | None = Field(default=None, foreign_key="customer.id")
+    # UNTDID 1001: "380" invoice, "381" credit note (which names the invoice it corrects).
+    type_code: str = INVOICE_TYPE
+    corrects_id: str | None = Field(default=None, foreign_key="invoice.id", index=True)
     status: str = "draft"
     number: str | None = None
     currency: str = "EUR"
@@ -145,6 +155,19 @@ class Invoice(SQLModel, table=True):
     vat: str = "0"
     gross: str = "0"
     vat_breakdown: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
+    # Stored at finalisation (None before): the other totals of EN 16931, the document
+    # allowances and charges, the payment terms and means, the rate to the accounting
+    # currency, the date of supply, and the parties as they were (seller and buyer details).
+    allowance_total: str | None = None
+    charge_total: str | None = None
+    tax_basis: str | None = None
+    prepaid: str | None = None
+    due: str | None = None
+    charges: list[dict[str, Any]] | None = Field(default=None, sa_type=JSON)
+    payment: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    exchange_rate: str | None = None
+    delivery_date: date | None = None
+    parties: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     created_by: str | None = None
     created_at: datetime = _when(default_factory=utcnow)
     updated_at: datetime = _when(default_factory=utcnow)
@@ -175,6 +198,21 @@ class InvoiceLine(SQLModel, table=True):
     vat_rate: str
     discount: str
     net: str
+    exemption_reason: str | None = None
+
+
+class Payment(SQLModel, table=True):
+    """Money received for a finalised invoice; never changed (a mistake is a new entry)."""
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    org_id: str = Field(foreign_key="organization.id", index=True)
+    invoice_id: str = Field(foreign_key="invoice.id", index=True)
+    amount: str
+    currency: str
+    paid_on: date
+    method: str | None = None
+    recorded_by: str | None = None
+    created_at: datetime = _when(default_factory=utcnow)
 
 
 class DocUpdate(SQLModel, table=True):

@@ -7,19 +7,23 @@ database. The update log is async itself (group commit), and shared through `upd
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
+from decimal import Decimal
 from functools import partial
 from typing import Any, TypeVar
 
 import anyio.to_thread
 
 from ..invoicing.draft import Draft
-from . import accounts, customers, invoices
+from . import accounts, customers, invoices, settlement
+from .credit_notes import CreditSelection, issue_credit_note
 from .db import Database
 from .finalise import Actor, FinalisedInvoice, finalise_invoice
-from .ledger import ChainReport, verify_chain
-from .models import Customer, Invoice, InvoiceLine, Organization, User
+from .imports import ImportedDraft, import_draft
+from .issued import IssuedInvoice, LegalCheck, load_issued
+from .ledger import ChainReport, ChainState, chain_state, verify_chain
+from .models import Customer, Invoice, InvoiceLine, Organization, Payment, User
 from .updates import UpdateLog
 
 __all__ = ["Store"]
@@ -63,6 +67,13 @@ class Store:
         self, org_id: str, values: dict[str, Any], *, actor_id: str, ip: str | None = None
     ) -> Customer:
         return await self.run(customers.create_customer, org_id, values,
+                              actor_id=actor_id, ip=ip)
+
+    async def update_customer(
+        self, org_id: str, customer_id: str, changes: dict[str, Any], *, actor_id: str,
+        ip: str | None = None,
+    ) -> Customer:
+        return await self.run(customers.update_customer, org_id, customer_id, changes,
                               actor_id=actor_id, ip=ip)
 
     async def customer(self, org_id: str, customer_id: str) -> Customer | None:
@@ -142,10 +153,51 @@ class Store:
         idempotency_key: str | None = None,
         *,
         ip: str | None = None,
+        payment: Mapping[str, Any] | None = None,
+        exchange_rate: str | None = None,
+        delivery_date: date | None = None,
+        check: LegalCheck | None = None,
     ) -> FinalisedInvoice:
         """Number and store the draft for good (see storage.finalise)."""
         return await self.run(finalise_invoice, invoice_id, user, draft, state,
-                              idempotency_key, ip=ip)
+                              idempotency_key, ip=ip, payment=payment,
+                              exchange_rate=exchange_rate, delivery_date=delivery_date,
+                              check=check)
+
+    async def import_draft(self, org_id: str, **values: Any) -> ImportedDraft:
+        """A new draft from an imported file, with its customer (see storage.imports)."""
+        return await self.run(import_draft, org_id, **values)
+
+    async def issued(self, org_id: str, invoice_id: str) -> IssuedInvoice | None:
+        """An invoice with its organisation, customer, lines and corrected invoice."""
+        return await self.run(load_issued, org_id, invoice_id)
+
+    # -- credit notes and payments ---------------------------------------------------------------
+
+    async def credit_note(
+        self, invoice_id: str, user: Actor, selection: Sequence[CreditSelection] | None, *,
+        ip: str | None = None, check: LegalCheck | None = None,
+    ) -> Invoice:
+        return await self.run(issue_credit_note, invoice_id, user, selection, ip=ip,
+                              check=check)
+
+    async def record_payment(
+        self, org_id: str, invoice_id: str, amount: Decimal, paid_on: date, *,
+        method: str | None, actor_id: str, ip: str | None = None,
+    ) -> Payment:
+        return await self.run(settlement.record_payment, org_id, invoice_id, amount, paid_on,
+                              method=method, actor_id=actor_id, ip=ip)
+
+    async def invoice_settlement(self, invoice_id: str) -> settlement.Settlement | None:
+        return await self.run(settlement.invoice_settlement, invoice_id)
+
+    async def customer_balance(self, org_id: str, customer_id: str) -> list[settlement.Balance]:
+        return await self.run(settlement.customer_balance, org_id, customer_id)
+
+    # -- the hash chain --------------------------------------------------------------------------
 
     async def verify(self) -> ChainReport:
         return await self.run(verify_chain)
+
+    async def chain_state(self, org_id: str) -> ChainState:
+        return await self.run(chain_state, org_id)
