@@ -101,6 +101,7 @@ class Room:
         self._reported: dict[str, Any] = {}
         self._reported_at = 0.0
         self._report_owed = False
+        self._changed_again = False
         self._pending: set[asyncio.Task[None]] = set()
         self._changed_task: asyncio.Task[None] | None = None
         self._presence_task: asyncio.Task[None] | None = None
@@ -449,8 +450,15 @@ class Room:
             return {}
 
     def _schedule_changed(self) -> None:
+        # An edit arriving while a report is under way is reported by another round.
+        self._changed_again = True
         if self._changed_task is None or self._changed_task.done():
-            self._changed_task = asyncio.create_task(self._report_changed())
+            self._changed_task = asyncio.create_task(self._report_changes())
+
+    async def _report_changes(self) -> None:
+        while self._changed_again:
+            self._changed_again = False
+            await self._report_changed()
 
     async def _report_changed(self) -> None:
         await asyncio.sleep(self._changed_delay)

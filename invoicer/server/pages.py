@@ -52,6 +52,7 @@ from . import i18n
 # currency, dates and language), so that both ways of creating a draft agree.
 from .api import _customer_of, _new_draft_meta
 from .auth import AuthUser, authenticate, client_ip, current_user, login, logout
+from .throttle import SignInThrottle
 from .board import publish_invoice
 from .errors import ApiError
 from .i18n import N_
@@ -278,14 +279,31 @@ async def login_page(request: Request) -> Response:
     email = str(form.get("email") or "").strip()[:254]
     password = str(form.get("password") or "")
     next_path = _safe_next(form.get("next"))
+    throttle = _sign_in_throttle(request)
+    wait = throttle.retry_after(email, client_ip(request))
+    if wait:
+        log.warning("sign-in throttled for %s from %s: %d s", email, client_ip(request), wait)
+        message = i18n.gettext(reader.language,
+                               N_("Too many attempts. Try again in a few minutes."))
+        return _render(request, "login.html", reader, status_code=429, error=message,
+                       email=email, next=next_path)
     user = await authenticate(services_of(request).store, email, password) if email else None
     if user is None:
+        throttle.failed(email, client_ip(request))
         message = i18n.gettext(reader.language, N_("This email and password do not match."))
         return _render(request, "login.html", reader, status_code=400, error=message,
                        email=email, next=next_path)
+    throttle.succeeded(email)
     await login(request, user)
     csrf_token(request)  # a fresh token for the new session
     return RedirectResponse(next_path, status_code=303)
+
+
+def _sign_in_throttle(request: Request) -> SignInThrottle:
+    state = request.app.state
+    if not hasattr(state, "sign_in_throttle"):
+        state.sign_in_throttle = SignInThrottle()
+    return state.sign_in_throttle
 
 
 async def logout_page(request: Request) -> Response:

@@ -262,3 +262,22 @@ async def test_people_who_only_watch_show_no_focus(registry):
     vera.set_awareness({"focus": {"line_id": "L1", "field": "unit_price"}})
     await until(lambda: "Vera Costa" in claire.users())
     assert "focus" not in claire.users()["Vera Costa"]
+
+
+async def test_an_edit_made_while_a_report_is_under_way_is_reported_too(hooks):
+    from invoicer.collab import RoomRegistry, make_backends
+
+    class SlowChanged(ListHooks):
+        async def changed(self, invoice_id, doc):
+            await asyncio.sleep(0.2)
+            await super().changed(invoice_id, doc)
+
+    slow = SlowChanged(hooks.updates and [u for u, _ in hooks.updates])
+    registry = RoomRegistry(slow, backends=await make_backends(None), changed_delay=0.01)
+    claire = await MemoryPeer(registry, INVOICE, EDITORS["claire"]).connect()
+    roots(claire.doc)[2][0]["quantity"] = "3"
+    await asyncio.sleep(0.05)  # the first report is waiting on storage
+    roots(claire.doc)[2][0]["unit_price"] = "10.00"
+    await until(lambda: (claire.server_state().get("totals") or {}).get("gross") == "36.00")
+    await until(lambda: slow.changes and slow.changes[-1]["lines"][0]["unit_price"] == "10.00")
+    await registry.close()

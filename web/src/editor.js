@@ -32,11 +32,9 @@ const readConfig = (root) => {
     userId: data.userId,
     userName: data.userName,
     userColor: data.userColor,
-    role: data.userRole,
     roleLabel: data.roleLabel,
     canEdit: data.canEdit === 'true',
     canEditTax: data.canEditTax === 'true',
-    canFinalize: data.canFinalize === 'true',
     defaultVatRate: data.defaultVatRate || ''
   }
 }
@@ -196,7 +194,10 @@ export class EditorView {
   serverChanged (server) {
     const previous = this.server
     this.server = server
-    if (server.status && server.status !== this.status) this.status = server.status
+    if (server.status && server.status !== this.status) {
+      this.status = server.status
+      this.showStatus()
+    }
     if (server.number) this.number = server.number
     this.claimsByLine = server.claims ?? {}
     if (!EDITABLE_STATUSES.has(this.status)) this.showFinal(this.number, server.finalised_by)
@@ -252,9 +253,7 @@ export class EditorView {
       : this.number ? t('Finalised as {number}', { number: this.number })
         : t('This invoice is {status}: it can no longer be edited.', { status: statusLabel })
     this.finalBanner.hidden = false
-    const pill = this.root.querySelector('#status-pill')
-    pill.dataset.status = this.status
-    pill.textContent = statusLabel
+    this.showStatus()
     if (this.number) {
       this.root.querySelector('#doc-title').textContent = this.number
       const docNumber = this.root.querySelector('#doc-number')
@@ -264,6 +263,12 @@ export class EditorView {
     }
     this.claims.giveBack()
     this.applyAccess()
+  }
+
+  showStatus () {
+    const pill = this.root.querySelector('#status-pill')
+    pill.dataset.status = this.status
+    pill.textContent = labels('statuses')[this.status] ?? this.status
   }
 
   showFrozen (frozen) {

@@ -207,6 +207,8 @@ export class LinesTable {
   render () {
     const seen = new Set()
     let previous = null
+    // Rows added, removed or moved need their net, problems and access shown again.
+    let reshaped = false
     this.session.lines.forEach((ymap, index) => {
       if (!(ymap instanceof Y.Map)) return
       let id = String(ymap.get('id') ?? `#${index}`)
@@ -220,18 +222,23 @@ export class LinesTable {
       if (!row) {
         row = new LineRow(this, ymap, id)
         this.rows.set(id, row)
+        reshaped = true
       } else {
         row.update()
       }
       // Move only what is out of place: moving the focused row would drop its focus.
       const expected = previous ? previous.nextElementSibling : this.body.firstElementChild
-      if (expected !== row.element) this.body.insertBefore(row.element, expected)
+      if (expected !== row.element) {
+        this.body.insertBefore(row.element, expected)
+        reshaped = true
+      }
       previous = row.element
     })
     for (const [id, row] of this.rows) {
       if (!seen.has(id)) {
         row.destroy()
         this.rows.delete(id)
+        reshaped = true
       }
     }
     if (this.rows.size === 0) {
@@ -240,7 +247,7 @@ export class LinesTable {
     } else {
       this.emptyRow.remove()
     }
-    this.view.linesChanged()
+    if (reshaped) this.view.linesChanged()
   }
 
   /** A value field changed in the page. */

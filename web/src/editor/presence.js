@@ -31,7 +31,8 @@ export class PresenceView {
     const byUser = new Map()
     for (const [clientId, state] of people) {
       const self = clientId === session.doc.clientID
-      const key = state.user.id ?? `client-${clientId}`
+      // The server stamps others with their user id; this tab's own state has none.
+      const key = self ? String(this.config.userId) : String(state.user.id ?? `client-${clientId}`)
       if (!byUser.has(key) || self) byUser.set(key, { ...state.user, self })
     }
     const everyone = [...byUser.values()].sort((a, b) => Number(b.self) - Number(a.self))
