@@ -52,7 +52,7 @@ async def test_edits_and_awareness_cross_processes(pair):
 
 async def test_claims_and_final_status_cross_processes(pair):
     one, two = pair
-    claire = await MemoryPeer(one, "inv1", EDITORS["claire"]).connect()
+    _claire = await MemoryPeer(one, "inv1", EDITORS["claire"]).connect()
     sam = await MemoryPeer(two, "inv1", EDITORS["sam"]).connect()
     await one.claim("inv1", "L1", EDITORS["claire"])
     await until(lambda: "L1" in sam.server_state().get("claims", {}))

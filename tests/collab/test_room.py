@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from pycrdt import Map, Text
+from pycrdt import Map
 
 from invoicer.collab.draftdoc import doc_to_json, make_line, roots
 
@@ -83,7 +83,8 @@ async def test_claimed_line_amounts_are_refused_to_others(registry):
     await registry.claim(INVOICE, "L1", EDITORS["claire"])
     await until(lambda: "L1" in sam.server_state().get("claims", {}))
     assert sam.server_state()["claims"]["L1"]["name"] == "Claire Dubois"
-    roots(sam.doc)[2][0]["description"].insert(len(roots(sam.doc)[2][0]["description"]), " (urgent)")  # text is not an amount: allowed
+    description = roots(sam.doc)[2][0]["description"]
+    description.insert(len(description), " (urgent)")  # text is not an amount: allowed
     await until(lambda: "urgent" in str(roots(claire.doc)[2][0]["description"]))
     roots(sam.doc)[2][0]["unit_price"] = "1.00"
     await until(lambda: sam.closed is not None)
@@ -192,7 +193,7 @@ async def test_server_state_carries_live_totals(registry):
 
 
 async def test_frozen_room_refuses_edits_and_final_status_is_announced(registry):
-    claire, sam = await peer(registry, "claire"), await peer(registry, "sam")
+    _claire, sam = await peer(registry, "claire"), await peer(registry, "sam")
     async with registry.freeze(INVOICE, by="Claire Dubois") as frozen:
         assert frozen.doc["lines"][0]["id"] == "L1"
         await until(lambda: sam.server_state().get("frozen") is True)
@@ -226,13 +227,13 @@ async def test_a_claim_ends_when_its_holder_leaves(registry):
 async def test_a_slow_reader_gets_bursts_merged_instead_of_being_dropped(registry):
     from invoicer.collab import connection as connection_module
 
-    claire = await peer(registry, "claire")
+    writer = await peer(registry, "claire")
     reader = MemoryPeer(registry, INVOICE, EDITORS["sam"])
     await reader.connect()
     room = await registry.room(INVOICE)
     slow = next(c for c in room.connections if c.editor.user_id == "u-sam")
     slow._writer.cancel()  # a reader that stopped reading for a while
-    notes = roots(claire.doc)[1]
+    notes = roots(writer.doc)[1]
     for _ in range(connection_module.SEND_QUEUE_FRAMES + 500):
         notes.insert(len(notes), "x")
     await until(lambda: len(str(room.doc.get("notes", type=type(notes)))) > 2500)

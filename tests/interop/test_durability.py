@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
-from pycrdt import Array, Map, Text
 
-from .conftest import Api
 from .node_peer import NodePeer
 from .socket_peer import SocketPeer
-from .test_interop import add_line, lines_of, until
+from .test_interop import add_line, lines_of
 
 
 async def test_sigkill_while_typing_loses_nothing_that_reached_the_server(embedded, claire):
