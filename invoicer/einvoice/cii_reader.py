@@ -222,17 +222,7 @@ def _allowance(node: Node) -> DocumentAllowanceCharge:
     category, rate = read_category(
         node.required("ram:CategoryTradeTax"), "ram:CategoryCode", "ram:RateApplicablePercent"
     )
-    line = _line_allowance(node)
-    return DocumentAllowanceCharge(
-        amount=line.amount,
-        vat_category=category,
-        vat_rate=rate,
-        is_charge=line.is_charge,
-        reason=line.reason,
-        reason_code=line.reason_code,
-        percent=line.percent,
-        base_amount=line.base_amount,
-    )
+    return DocumentAllowanceCharge.with_tax(_line_allowance(node), category, rate)
 
 
 # -- payment ----------------------------------------------------------------------------------

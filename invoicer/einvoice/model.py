@@ -112,6 +112,16 @@ class DocumentAllowanceCharge:
     percent: Decimal | None = None  # BT-94 / BT-101
     base_amount: Decimal | None = None  # BT-93 / BT-100
 
+    @classmethod
+    def with_tax(cls, item: LineAllowanceCharge, vat_category: str, vat_rate: Decimal
+                 ) -> DocumentAllowanceCharge:
+        """The same allowance or charge at the document level, under the given VAT."""
+        return cls(
+            amount=item.amount, vat_category=vat_category, vat_rate=vat_rate,
+            is_charge=item.is_charge, reason=item.reason, reason_code=item.reason_code,
+            percent=item.percent, base_amount=item.base_amount,
+        )
+
 
 @dataclass(frozen=True)
 class Exemption:

@@ -204,17 +204,7 @@ def _line_allowance(node: Node) -> LineAllowanceCharge:
 
 def _allowance(node: Node) -> DocumentAllowanceCharge:
     category, rate = read_category(node.required("cac:TaxCategory"), "cbc:ID", "cbc:Percent")
-    line = _line_allowance(node)
-    return DocumentAllowanceCharge(
-        amount=line.amount,
-        vat_category=category,
-        vat_rate=rate,
-        is_charge=line.is_charge,
-        reason=line.reason,
-        reason_code=line.reason_code,
-        percent=line.percent,
-        base_amount=line.base_amount,
-    )
+    return DocumentAllowanceCharge.with_tax(_line_allowance(node), category, rate)
 
 
 # -- payment ----------------------------------------------------------------------------------
