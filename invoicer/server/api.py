@@ -9,6 +9,7 @@ Invoices of another organisation are reported as missing: nothing crosses tenant
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 import time
@@ -30,7 +31,7 @@ from ..storage import AlreadyFinal, FinalisedInvoice, IdempotencyConflict
 from ..storage.customers import CUSTOMER_FIELDS
 from ..storage.models import Customer, Invoice
 from .auth import AuthUser, client_ip, current_user
-from .board import publish_invoice
+from .board import board_topic, publish_invoice
 from .documents import legal_check
 from .errors import ApiError
 from .openapi import openapi_spec
@@ -439,6 +440,20 @@ async def change_status(request: Request) -> Response:
     return JSONResponse(row)
 
 
+async def delete_draft(request: Request) -> Response:
+    """Delete a draft (never an issued invoice: that is corrected by a credit note)."""
+    user = await require(request, Permission.INVOICE_DELETE_DRAFT)
+    services = services_of(request)
+    invoice = await own_invoice(services, user, request.path_params["invoice_id"])
+    await services.store.delete_draft(user.org_id, invoice.id, actor_id=user.id,
+                                      ip=client_ip(request))
+    await services.registry.set_status(invoice.id, "deleted", by=user.name)
+    message = json.dumps({"type": "removed", "id": invoice.id}).encode()
+    await services.backends.broadcast.publish(board_topic(user.org_id), message)
+    log.info("user %s deleted draft %s", user.id, invoice.id)
+    return Response(status_code=204)
+
+
 def _target_status(value: str) -> Status:
     if value == Status.FINALISED:
         raise ApiError.invalid("status", "finalise with POST /api/invoices/{id}/finalize")
@@ -457,6 +472,7 @@ routes = [
         Route("/customers/{customer_id}", CustomerItem),
         Route("/invoices", Invoices),
         Route("/invoices/{invoice_id}", get_invoice, methods=["GET"]),
+        Route("/invoices/{invoice_id}", delete_draft, methods=["DELETE"]),
         Route("/invoices/{invoice_id}/finalize", finalize, methods=["POST"]),
         Route("/invoices/{invoice_id}/status", change_status, methods=["POST"]),
         Route("/board", board, methods=["GET"]),

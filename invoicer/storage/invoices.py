@@ -12,14 +12,14 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, delete, select
 
 from ..invoicing.lifecycle import Status, can_transition, is_editable, is_final
 from ..invoicing.totals import format_amount
 from .audit import record_event
 from .db import Database
 from .errors import Conflict, NotFound
-from .models import Customer, DocUpdate, Invoice, InvoiceLine, User, utcnow
+from .models import Customer, DocSnapshot, DocUpdate, Invoice, InvoiceLine, User, utcnow
 
 __all__ = [
     "DraftCache",
@@ -259,4 +259,30 @@ def set_status(
         session.add(invoice)
         record_event(session, org_id=org_id, user_id=actor_id, action="invoice.status",
                      target=invoice.id, ip=ip, detail={"from": previous, "to": target.value})
+    return invoice
+
+
+def delete_draft(
+    db: Database, org_id: str, invoice_id: str, *, actor_id: str, ip: str | None = None
+) -> Invoice:
+    """Delete a draft and its document. Drafts carry no number, so this leaves no gap;
+    an issued invoice is never deleted (it is corrected by a credit note)."""
+    with db.transaction() as session:
+        invoice = session.exec(
+            select(Invoice)
+            .where(Invoice.id == invoice_id, Invoice.org_id == org_id)
+            .with_for_update()
+        ).first()
+        if invoice is None:
+            raise NotFound(f"invoice {invoice_id} does not exist")
+        if not is_editable(invoice.status) or invoice.number:
+            raise Conflict(
+                f"invoice {invoice.number or invoice_id} is {invoice.status}: an issued invoice "
+                "is never deleted; correct it with a credit note"
+            )
+        session.execute(delete(DocUpdate).where(col(DocUpdate.invoice_id) == invoice_id))
+        session.execute(delete(DocSnapshot).where(col(DocSnapshot.invoice_id) == invoice_id))
+        session.delete(invoice)
+        record_event(session, org_id=org_id, user_id=actor_id, action="invoice.delete_draft",
+                     target=invoice_id, ip=ip, detail={"customer_id": invoice.customer_id})
     return invoice

@@ -137,6 +137,12 @@ class Store:
     async def cache_draft(self, invoice_id: str, cache: invoices.DraftCache) -> Invoice | None:
         return await self.run(invoices.cache_draft, invoice_id, cache)
 
+    async def delete_draft(
+        self, org_id: str, invoice_id: str, *, actor_id: str, ip: str | None = None
+    ) -> Invoice:
+        return await self.run(invoices.delete_draft, org_id, invoice_id, actor_id=actor_id,
+                              ip=ip)
+
     async def set_status(
         self, org_id: str, invoice_id: str, status: str, *, actor_id: str | None,
         ip: str | None = None,
