@@ -93,6 +93,11 @@ class Room:
         self._changed_delay = changed_delay
         self._states: dict[int, tuple[int, dict[str, Any] | None]] = {}
         self._owners: dict[int, Connection | str] = {}
+        # Clocks as relayed to others: a client that reconnects starts again from its own
+        # clock, which may be below the removal we relayed for it; standard clients would
+        # ignore it until its next renewal (15 s), so its clocks are shifted past that removal.
+        self._relayed: dict[int, int] = {}
+        self._offsets: dict[int, int] = {}
         self._server_id = random.randrange(1 << 30, 1 << 31)
         self._server_clock = 0
         self._server_renewed = 0.0
@@ -161,9 +166,9 @@ class Room:
         removed = []
         for client_id in connection.client_ids:
             self._owners.pop(client_id, None)
-            clock, state = self._states.pop(client_id, (0, None))
+            _, state = self._states.pop(client_id, (0, None))
             if state is not None:
-                removed.append(AwarenessEntry(client_id, clock + 1, None))
+                removed.append(AwarenessEntry(client_id, self._next_relayed(client_id), None))
         if removed:
             self._relay_awareness(removed, exclude=connection)
         await self.backends.presence.remove(self.invoice_id, connection.id)
@@ -317,7 +322,23 @@ class Room:
             return None
         state = self._stamped(connection, entry.state)
         self._states[entry.client_id] = (entry.clock, state)
-        return AwarenessEntry(entry.client_id, entry.clock, state)
+        return AwarenessEntry(entry.client_id, self._relay_clock(entry.client_id, entry.clock),
+                              state)
+
+    def _relay_clock(self, client_id: int, clock: int) -> int:
+        """The client's clock shifted, if need be, past the last one relayed for its id."""
+        relayed = clock + self._offsets.get(client_id, 0)
+        last = self._relayed.get(client_id, -1)
+        if relayed <= last:
+            self._offsets[client_id] = last + 1 - clock
+            relayed = last + 1
+        self._relayed[client_id] = relayed
+        return relayed
+
+    def _next_relayed(self, client_id: int) -> int:
+        relayed = self._relayed.get(client_id, 0) + 1
+        self._relayed[client_id] = relayed
+        return relayed
 
     def _stamped(self, connection: Connection, state: dict[str, Any] | None
                  ) -> dict[str, Any] | None:
@@ -340,7 +361,7 @@ class Room:
 
     def _all_entries(self) -> list[AwarenessEntry]:
         entries = [
-            AwarenessEntry(client_id, clock, state)
+            AwarenessEntry(client_id, self._relayed.get(client_id, clock), state)
             for client_id, (clock, state) in self._states.items()
             if state is not None
         ]
@@ -549,8 +570,13 @@ class Room:
                     continue
                 if entry.clock > held_clock or (entry.clock == held_clock and entry.state is None
                                                 and held_state is not None):
-                    self._owners[entry.client_id] = origin
+                    if entry.state is None:
+                        # Gone from that process: it may reconnect to this one.
+                        self._owners.pop(entry.client_id, None)
+                    else:
+                        self._owners[entry.client_id] = origin
                     self._states[entry.client_id] = (entry.clock, entry.state)
+                    self._relayed[entry.client_id] = entry.clock
                     accepted.append(entry)
             if accepted:
                 self._relay(awareness_message(accepted))

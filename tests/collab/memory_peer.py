@@ -100,7 +100,12 @@ class MemoryPeer:
         elif message.type == 1:
             self.awareness_frames += 1
             for entry in decode_awareness(message.payload):
-                self.states[entry.client_id] = (entry.clock, entry.state)
+                # The y-protocols rule: only a newer clock (or a removal at the same clock).
+                held_clock, held_state = self.states.get(entry.client_id, (-1, None))
+                if entry.clock > held_clock or (
+                    entry.clock == held_clock and entry.state is None and held_state is not None
+                ):
+                    self.states[entry.client_id] = (entry.clock, entry.state)
             self.changed.set()
         elif message.type == 2:
             self.denied.append(frame)

@@ -282,3 +282,16 @@ async def test_an_edit_made_while_a_report_is_under_way_is_reported_too(hooks):
     await until(lambda: (claire.server_state().get("totals") or {}).get("gross") == "36.00")
     await until(lambda: slow.changes and slow.changes[-1]["lines"][0]["unit_price"] == "10.00")
     await registry.close()
+
+
+async def test_a_client_that_reconnects_is_visible_again_at_once(registry):
+    claire, sam = await peer(registry, "claire"), await peer(registry, "sam")
+    client_id = sam.doc.client_id
+    sam.set_awareness({"focus": {"field": "notes"}})
+    await until(lambda: "Sam Patel" in claire.users())
+    await sam.disconnect()
+    await until(lambda: "Sam Patel" not in claire.users(), timeout=2)
+    # The provider reconnects with the same document, hence the same awareness client id.
+    again = await peer(registry, "sam")
+    again.set_awareness({"focus": {"field": "notes"}}, client_id=client_id)
+    await until(lambda: "Sam Patel" in claire.users(), timeout=1)
