@@ -36,6 +36,7 @@ from .protocol import (
     create_sync_message,
     create_update_message,
     decode_awareness,
+    parse_frame,
     sync_step2_message,
 )
 
@@ -538,6 +539,30 @@ class Room:
         if self.backends.distributed:
             await self._publish(kind, json.dumps(body).encode())
 
+    def _accept_remote(self, origin: str, entry: AwarenessEntry) -> AwarenessEntry | None:
+        """An awareness entry relayed by another process, as this process relays it on."""
+        owner = self._owners.get(entry.client_id)
+        if isinstance(owner, Connection):
+            return None  # ours: what comes back from elsewhere is an echo
+        held_clock, held_state = self._states.get(entry.client_id, (-1, None))
+        if owner is None:
+            newer = entry.state is not None  # arriving (perhaps moved from another process)
+        else:
+            newer = entry.clock > held_clock or (
+                entry.clock == held_clock and entry.state is None and held_state is not None
+            )
+        if not newer:
+            return None
+        if entry.state is None:
+            # Gone from that process: it may reconnect to this one.
+            self._owners.pop(entry.client_id, None)
+            self._states.pop(entry.client_id, None)
+        else:
+            self._owners[entry.client_id] = origin
+            self._states[entry.client_id] = (entry.clock, entry.state)
+        return AwarenessEntry(entry.client_id, self._relay_clock(entry.client_id, entry.clock),
+                              entry.state)
+
     async def _read_remote(self) -> None:
         prefix = len(self.backends.instance_id)
         async for data in self._remote:
@@ -559,25 +584,12 @@ class Room:
                 self._relay(create_update_message(delta))
                 self._schedule_changed()
         elif kind == b"A":
-            from .protocol import parse_frame
-
             entries = decode_awareness(parse_frame(payload).payload)
             accepted = []
             for entry in entries:
-                held_clock, held_state = self._states.get(entry.client_id, (-1, None))
-                owner = self._owners.get(entry.client_id)
-                if isinstance(owner, Connection):
-                    continue
-                if entry.clock > held_clock or (entry.clock == held_clock and entry.state is None
-                                                and held_state is not None):
-                    if entry.state is None:
-                        # Gone from that process: it may reconnect to this one.
-                        self._owners.pop(entry.client_id, None)
-                    else:
-                        self._owners[entry.client_id] = origin
-                    self._states[entry.client_id] = (entry.clock, entry.state)
-                    self._relayed[entry.client_id] = entry.clock
-                    accepted.append(entry)
+                relayed = self._accept_remote(origin, entry)
+                if relayed is not None:
+                    accepted.append(relayed)
             if accepted:
                 self._relay(awareness_message(accepted))
         elif kind == b"S":

@@ -76,3 +76,17 @@ async def test_a_lock_has_one_holder_across_processes(pair):
     await one.backends.locks.release(lease)
     second = await two.backends.locks.acquire("invoice:x", "b", 5000)
     assert second is not None and second.token > lease.token
+
+
+async def test_a_client_moving_to_another_process_is_visible_at_once(pair):
+    one, two = pair
+    claire = await MemoryPeer(one, "inv1", EDITORS["claire"]).connect()
+    sam = await MemoryPeer(one, "inv1", EDITORS["sam"]).connect()
+    client_id = sam.doc.client_id
+    sam.set_awareness({"focus": {"field": "notes"}})
+    await until(lambda: "Sam Patel" in claire.users())
+    await sam.disconnect()
+    await until(lambda: "Sam Patel" not in claire.users(), timeout=2)
+    moved = await MemoryPeer(two, "inv1", EDITORS["sam"]).connect()
+    moved.set_awareness({"focus": {"field": "notes"}}, client_id=client_id)
+    await until(lambda: "Sam Patel" in claire.users(), timeout=1)
