@@ -7,23 +7,32 @@ and `finalisation_problems` says what still blocks issuing the invoice.
 
 Problem fields are the document keys: "quantity", "unit_price"... on a line (with its 1-based
 number and id), "currency", "issue_date", "customer_id"... for the header (line None), and
-"lines" or "notes" for the document as a whole.
+"lines" or "notes" for the document as a whole. Each problem also has a stable `code` and the
+`params` of its message (PROBLEM_MESSAGES), so that the pages can say it in the reader's
+language; `message` is the English the API shows.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from .money import MAX_ABS_AMOUNT, AmountError, is_currency, parse_decimal, to_plain
+from .money import (
+    AMOUNT_MESSAGES,
+    MAX_ABS_AMOUNT,
+    AmountError,
+    is_currency,
+    parse_decimal,
+    to_plain,
+)
 from .totals import (
-    AllowanceCharge,
     RATED_CATEGORIES,
     VAT_CATEGORIES,
+    AllowanceCharge,
     LineInput,
     Totals,
     compute_totals,
@@ -33,12 +42,15 @@ from .totals import (
 
 __all__ = [
     "DEFAULT_CURRENCY",
+    "MAX_REFERENCE_LENGTH",
+    "PROBLEM_MESSAGES",
     "Draft",
     "DraftLine",
     "DraftMeta",
     "Problem",
     "draft_view",
     "finalisation_problems",
+    "problem",
     "read_draft",
 ]
 
@@ -47,18 +59,61 @@ DEFAULT_CURRENCY = "EUR"
 _FALLBACK_CURRENCY = DEFAULT_CURRENCY
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _HUNDRED = Decimal(100)
+# The API's limit for a buyer reference (BT-10), also the editor's.
+MAX_REFERENCE_LENGTH = 100
 
-Report = Callable[[str, str], None]  # (field, message) of a problem on the current line
+# Every problem of a draft by its code: the English message, with {placeholders} filled from
+# the problem's params. The codes are a public contract (API, pages): keep them stable.
+PROBLEM_MESSAGES: Mapping[str, str] = {
+    **AMOUNT_MESSAGES,
+    "number_as_text": "must be a number written as text, such as 12.50",
+    "line_too_large": "quantity x unit price is too large for one line",
+    "not_a_vat_rate": "{rate} % is not a VAT rate",
+    "discount_out_of_range": "a discount is a percentage between 0 and 100",
+    "not_a_vat_category": "«{value}» is not a VAT category",
+    "category_at_zero": "VAT category {category} is at 0 %",
+    "standard_rate_zero": "the standard rate is above 0 %; use category Z for zero rated",
+    "description_not_text": "the description must be text",
+    "unit_not_code": "the unit must be a code such as C62 or HUR",
+    "not_an_identifier": "not a valid identifier",
+    "not_text": "must be text",
+    "too_long": "is longer than {max} characters",
+    "currency_not_text": "must be a code such as EUR",
+    "not_a_currency": "«{value}» is not a currency code",
+    "date_not_text": "must be a date written YYYY-MM-DD",
+    "not_a_date": "«{value}» is not a date (YYYY-MM-DD)",
+    "due_before_issue": "the due date is before the issue date",
+    "notes_not_text": "the notes must be text",
+    "document_not_object": "the draft is not a JSON object",
+    "header_not_object": "the header is not a JSON object",
+    "lines_not_list": "the lines are not a list",
+    "line_not_object": "the line is not a JSON object",
+    "charges_not_list": "must be a list",
+    "charge_not_object": "item {index} is not an object",
+    "customer_required": "choose a customer",
+    "lines_required": "add at least one line",
+    "description_required": "describe the line",
+}
+# Problems made elsewhere with a message only (the legal checks of finalisation).
+UNCODED = "unspecified"
+
+Report = Callable[..., None]  # (field, code, params) of a problem on the current line
 
 
 @dataclass(frozen=True)
 class Problem:
-    """A value that does not parse, or something missing to finalise."""
+    """A value that does not parse, or something missing to finalise.
+
+    Build draft problems with `problem()`, which writes the message from the code; a problem
+    given only a message (as the legal checks do) has the code "unspecified".
+    """
 
     line: int | None
     line_id: str | None
     field: str
     message: str
+    code: str = field(default=UNCODED, compare=False)
+    params: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     def text(self) -> str:
         """The message as a sentence naming where: "Line 2, quantity: «abc» is not a number"."""
@@ -70,9 +125,21 @@ class Problem:
             "line": self.line,
             "line_id": self.line_id,
             "field": self.field,
+            "code": self.code,
+            "params": dict(self.params),
             "message": self.message,
             "text": self.text(),
         }
+
+
+def problem(
+    field: str, code: str, params: Mapping[str, object] | None = None, *,
+    line: int | None = None, line_id: str | None = None,
+) -> Problem:
+    """The problem `code` on `field`, its message written from PROBLEM_MESSAGES."""
+    texts = {name: str(value) for name, value in (params or {}).items()}
+    return Problem(line, line_id, field, PROBLEM_MESSAGES[code].format(**texts),
+                   code=code, params=texts)
 
 
 @dataclass
@@ -146,7 +213,7 @@ def read_draft(data: Any) -> Draft:
     problems: list[Problem] = []
     if not isinstance(data, dict):
         data = {}
-        problems.append(Problem(None, None, "document", "the draft is not a JSON object"))
+        problems.append(problem("document", "document_not_object"))
     meta = _read_meta(data.get("meta"), problems)
     notes = _read_notes(data.get("notes"), problems)
     lines = _read_lines(data.get("lines"), problems)
@@ -172,8 +239,7 @@ def _amount_fits(line: DraftLine, problems: list[Problem]) -> bool:
     amount = abs((line.quantity or 0) * (line.unit_price or 0))
     if amount < MAX_ABS_AMOUNT:
         return True
-    problems.append(Problem(line.number, line.id, "unit_price",
-                            "quantity x unit price is too large for one line"))
+    problems.append(problem("unit_price", "line_too_large", line=line.number, line_id=line.id))
     return False
 
 
@@ -182,39 +248,56 @@ def _read_charges(raw: Any, problems: list[Problem]) -> list[AllowanceCharge]:
     if raw is None:
         return []
     if not isinstance(raw, list):
-        problems.append(Problem(None, None, "charges", "must be a list"))
+        problems.append(problem("charges", "charges_not_list"))
         return []
     result = []
     for index, item in enumerate(raw, start=1):
         if not isinstance(item, dict):
-            problems.append(Problem(None, None, "charges", f"item {index} is not an object"))
+            problems.append(problem("charges", "charge_not_object", {"index": index}))
             continue
 
-        def report(name: str, message: str, index: int = index) -> None:
-            problems.append(Problem(None, None, f"charges.{index}.{name}", message))
+        def report(name: str, code: str, params: Mapping[str, object] | None = None,
+                   index: int = index) -> None:
+            problems.append(problem(f"charges.{index}.{name}", code, params))
 
         _, amount = _read_number(item.get("amount"), "amount", report)
         _, rate = _read_number(item.get("vat_rate"), "vat_rate", report, default=Decimal(0))
         if amount is None or rate is None:
             continue
-        category = str(item.get("vat_category") or ("S" if rate > 0 else "Z"))
-        try:
-            result.append(AllowanceCharge(
-                amount=amount, vat_category=category, vat_rate=rate,
-                reason=str(item.get("reason") or ""),
-                is_charge=str(item.get("is_charge")).lower() in ("true", "1"),
-            ))
-        except ValueError as error:
-            report("vat_category", str(error))
+        category = _charge_category(item.get("vat_category"), rate, report)
+        if category is None:
+            continue
+        result.append(AllowanceCharge(
+            amount=amount, vat_category=category, vat_rate=rate,
+            reason=str(item.get("reason") or ""),
+            is_charge=str(item.get("is_charge")).lower() in ("true", "1"),
+        ))
     return result
+
+
+def _charge_category(value: Any, rate: Decimal, report: Report) -> str | None:
+    """A charge's category (implied by its rate when not given), or None with a problem."""
+    if not 0 <= rate < _HUNDRED:
+        report("vat_rate", "not_a_vat_rate", {"rate": to_plain(rate)})
+        return None
+    text = str(value or "").strip().upper()
+    if not text:
+        return default_category(rate)
+    if text not in VAT_CATEGORIES:
+        report("vat_category", "not_a_vat_category", {"value": _shorten(str(value))})
+        return None
+    if text not in RATED_CATEGORIES and rate != 0:
+        report("vat_rate", "category_at_zero", {"category": text})
+        return None
+    return text
 
 
 def _read_prepaid(raw: Any, problems: list[Problem]) -> Decimal:
     if not isinstance(raw, dict) or raw.get("prepaid") in (None, ""):
         return Decimal(0)
 
-    def report(name: str, message: str) -> None:
-        problems.append(Problem(None, None, f"payment.{name}", message))
+    def report(name: str, code: str, params: Mapping[str, object] | None = None) -> None:
+        problems.append(problem(f"payment.{name}", code, params))
 
     _, prepaid = _read_number(raw.get("prepaid"), "prepaid", report, default=Decimal(0))
     return prepaid or Decimal(0)
@@ -227,12 +310,13 @@ def finalisation_problems(draft: Draft) -> list[Problem]:
     """
     problems = list(draft.problems)
     if not draft.meta.customer_id:
-        problems.append(Problem(None, None, "customer_id", "choose a customer"))
+        problems.append(problem("customer_id", "customer_required"))
     if not draft.lines:
-        problems.append(Problem(None, None, "lines", "add at least one line"))
+        problems.append(problem("lines", "lines_required"))
     for line in draft.lines:
         if not line.description.strip():
-            problems.append(Problem(line.number, line.id, "description", "describe the line"))
+            problems.append(problem("description", "description_required",
+                                    line=line.number, line_id=line.id))
     return problems
 
 
@@ -288,7 +372,7 @@ def _read_meta(raw: Any, problems: list[Problem]) -> DraftMeta:
     if raw is None:
         return meta
     if not isinstance(raw, dict):
-        problems.append(Problem(None, None, "meta", "the header is not a JSON object"))
+        problems.append(problem("meta", "header_not_object"))
         return meta
     meta.customer_id = _read_id(raw.get("customer_id"), "customer_id", problems)
     meta.currency = _read_currency(raw.get("currency"), meta, problems)
@@ -296,10 +380,10 @@ def _read_meta(raw: Any, problems: list[Problem]) -> DraftMeta:
     meta.due_date = _read_date(raw.get("due_date"), "due_date", meta, problems)
     meta.reference = _read_text(raw.get("reference"), "reference", problems)
     meta.language = _read_text(raw.get("language"), "language", problems)
+    if meta.reference is not None and len(meta.reference) > MAX_REFERENCE_LENGTH:
+        problems.append(problem("reference", "too_long", {"max": MAX_REFERENCE_LENGTH}))
     if meta.issue_date and meta.due_date and meta.due_date < meta.issue_date:
-        problems.append(
-            Problem(None, None, "due_date", "the due date is before the issue date")
-        )
+        problems.append(problem("due_date", "due_before_issue"))
     return meta
 
 
@@ -310,7 +394,7 @@ def _read_id(value: Any, name: str, problems: list[Problem]) -> str | None:
         return str(value)
     if isinstance(value, str):
         return value.strip() or None
-    problems.append(Problem(None, None, name, "not a valid identifier"))
+    problems.append(problem(name, "not_an_identifier"))
     return None
 
 
@@ -319,7 +403,7 @@ def _read_text(value: Any, name: str, problems: list[Problem]) -> str | None:
         return None
     if isinstance(value, str):
         return value.strip() or None
-    problems.append(Problem(None, None, name, "must be text"))
+    problems.append(problem(name, "not_text"))
     return None
 
 
@@ -327,14 +411,12 @@ def _read_currency(value: Any, meta: DraftMeta, problems: list[Problem]) -> str:
     if value is None or (isinstance(value, str) and not value.strip()):
         return DEFAULT_CURRENCY
     if not isinstance(value, str):
-        problems.append(Problem(None, None, "currency", "must be a code such as EUR"))
+        problems.append(problem("currency", "currency_not_text"))
         return DEFAULT_CURRENCY
     text = value.strip().upper()
     meta.raw["currency"] = text
     if not is_currency(text):
-        problems.append(
-            Problem(None, None, "currency", f"«{_shorten(text)}» is not a currency code")
-        )
+        problems.append(problem("currency", "not_a_currency", {"value": _shorten(text)}))
     return text
 
 
@@ -342,7 +424,7 @@ def _read_date(value: Any, name: str, meta: DraftMeta, problems: list[Problem]) 
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if not isinstance(value, str):
-        problems.append(Problem(None, None, name, "must be a date written YYYY-MM-DD"))
+        problems.append(problem(name, "date_not_text"))
         return None
     text = value.strip()
     meta.raw[name] = text
@@ -351,7 +433,7 @@ def _read_date(value: Any, name: str, meta: DraftMeta, problems: list[Problem]) 
             return date.fromisoformat(text)
         except ValueError:
             pass
-    problems.append(Problem(None, None, name, f"«{_shorten(text)}» is not a date (YYYY-MM-DD)"))
+    problems.append(problem(name, "not_a_date", {"value": _shorten(text)}))
     return None
 
 
@@ -362,7 +444,7 @@ def _shorten(text: str, limit: int = 20) -> str:
 def _read_notes(value: Any, problems: list[Problem]) -> str:
     if value is None or isinstance(value, str):
         return value or ""
-    problems.append(Problem(None, None, "notes", "the notes must be text"))
+    problems.append(problem("notes", "notes_not_text"))
     return ""
 
 
@@ -373,12 +455,12 @@ def _read_lines(raw: Any, problems: list[Problem]) -> list[DraftLine]:
     if raw is None:
         return []
     if not isinstance(raw, list):
-        problems.append(Problem(None, None, "lines", "the lines are not a list"))
+        problems.append(problem("lines", "lines_not_list"))
         return []
     lines = []
     for number, item in enumerate(raw, start=1):
         if not isinstance(item, dict):
-            problems.append(Problem(number, None, "line", "the line is not a JSON object"))
+            problems.append(problem("line", "line_not_object", line=number))
             continue
         lines.append(_read_line(number, item, problems))
     return lines
@@ -389,19 +471,19 @@ def _read_line(number: int, raw: dict[str, Any], problems: list[Problem]) -> Dra
     line = DraftLine(number=number, id=line_id if isinstance(line_id, str) and line_id else None)
     found: list[Problem] = []
 
-    def report(name: str, message: str) -> None:
-        found.append(Problem(number, line.id, name, message))
+    def report(name: str, code: str, params: Mapping[str, object] | None = None) -> None:
+        found.append(problem(name, code, params, line=number, line_id=line.id))
 
     description = raw.get("description")
     if isinstance(description, str):
         line.description = description
     elif description is not None:
-        report("description", "the description must be text")
+        report("description", "description_not_text")
     unit = raw.get("unit")
     if isinstance(unit, str):
         line.unit = unit.strip() or None
     elif unit is not None:
-        report("unit", "the unit must be a code such as C62 or HUR")
+        report("unit", "unit_not_code")
 
     line.quantity_text, line.quantity = _read_number(raw.get("quantity"), "quantity", report)
     line.unit_price_text, line.unit_price = _read_number(
@@ -423,17 +505,17 @@ def _read_number(
 ) -> tuple[str, Decimal | None]:
     text = _as_text(value)
     if text is None:
-        report(name, "must be a number written as text, such as 12.50")
+        report(name, "number_as_text")
         return "", None
     if not text.strip():
         if default is not None:
             return "", default
-        report(name, "a number is required")
+        report(name, "number_required")
         return "", None
     try:
         return text, parse_decimal(text)
     except AmountError as error:
-        report(name, error.message)
+        report(name, error.code, error.params)
         return text, None
 
 
@@ -454,10 +536,10 @@ def _as_text(value: Any) -> str | None:
 
 def _check_ranges(line: DraftLine, report: Report) -> None:
     if line.vat_rate is not None and not 0 <= line.vat_rate < _HUNDRED:
-        report("vat_rate", f"{to_plain(line.vat_rate)} % is not a VAT rate")
+        report("vat_rate", "not_a_vat_rate", {"rate": to_plain(line.vat_rate)})
         line.vat_rate = None
     if line.discount is not None and not 0 <= line.discount <= _HUNDRED:
-        report("discount", "a discount is a percentage between 0 and 100")
+        report("discount", "discount_out_of_range")
         line.discount = None
 
 
@@ -471,10 +553,10 @@ def _read_category(line: DraftLine, raw: dict[str, Any], report: Report) -> None
             line.vat_category = default_category(line.vat_rate)
         return
     if not isinstance(category, str) or category.strip().upper() not in VAT_CATEGORIES:
-        report("vat_category", f"«{_shorten(str(category))}» is not a VAT category")
+        report("vat_category", "not_a_vat_category", {"value": _shorten(str(category))})
         return
     line.vat_category = category.strip().upper()
     if line.vat_category not in RATED_CATEGORIES and line.vat_rate not in (None, 0):
-        report("vat_rate", f"VAT category {line.vat_category} is at 0 %")
+        report("vat_rate", "category_at_zero", {"category": line.vat_category})
     elif line.vat_category == "S" and line.vat_rate == 0:
-        report("vat_rate", "the standard rate is above 0 %; use category Z for zero rated")
+        report("vat_rate", "standard_rate_zero")

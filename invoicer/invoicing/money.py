@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Mapping
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -17,10 +18,11 @@ from babel.core import get_global
 from babel.numbers import list_currencies
 
 __all__ = [
-    "AmountError",
-    "CurrencyError",
+    "AMOUNT_MESSAGES",
     "MAX_ABS_AMOUNT",
     "MAX_DECIMAL_PLACES",
+    "AmountError",
+    "CurrencyError",
     "format_money",
     "is_currency",
     "minor_units",
@@ -68,13 +70,30 @@ class CurrencyError(ValueError):
     """A code that is not the ISO 4217 code of a currency in use."""
 
 
-class AmountError(ValueError):
-    """A value that is not an acceptable decimal amount, quantity or rate."""
+# What is wrong with a typed amount, by a stable code: the English of the API, and the
+# msgids the pages translate (placeholders in braces are the error's params).
+AMOUNT_MESSAGES: Mapping[str, str] = {
+    "number_required": "a number is required",
+    "number_wrong_type": "a number is required, not {type}",
+    "not_a_number": "«{value}» is not a number",
+    "number_too_large": "«{value}» is too large",
+    "too_many_decimals": "«{value}» has more than {places} decimals",
+}
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}" if field else message)
+
+class AmountError(ValueError):
+    """A value that is not an acceptable decimal amount, quantity or rate.
+
+    `code` names what is wrong (a key of AMOUNT_MESSAGES) and `params` fills its message, so
+    that a reader's language can say it too; `message` is the English.
+    """
+
+    def __init__(self, field: str, code: str, params: Mapping[str, str] | None = None) -> None:
         self.field = field
-        self.message = message
+        self.code = code
+        self.params = dict(params or {})
+        self.message = AMOUNT_MESSAGES[code].format(**self.params)
+        super().__init__(f"{field}: {self.message}" if field else self.message)
 
 
 def is_currency(code: object) -> bool:
@@ -119,22 +138,22 @@ def parse_decimal(text: str | int | Decimal | None, *, field: str = "") -> Decim
     values of 10^12 or more, with a message a person can act on.
     """
     if isinstance(text, bool) or text is None:
-        raise AmountError(field, "a number is required")
+        raise AmountError(field, "number_required")
     if isinstance(text, int):
         return _checked(Decimal(text), str(text), field)
     if isinstance(text, Decimal):
         if not text.is_finite():
-            raise AmountError(field, f"«{text}» is not a number")
+            raise AmountError(field, "not_a_number", {"value": str(text)})
         return _checked(text, str(text), field)
     if not isinstance(text, str):
-        raise AmountError(field, f"a number is required, not {type(text).__name__}")
+        raise AmountError(field, "number_wrong_type", {"type": type(text).__name__})
     cleaned = _GROUP_SPACES.sub("", text)
     if not cleaned:
-        raise AmountError(field, "a number is required")
+        raise AmountError(field, "number_required")
     if cleaned.count(",") == 1 and "." not in cleaned:
         cleaned = cleaned.replace(",", ".")
     if not _looks_decimal(cleaned):
-        raise AmountError(field, f"«{_shorten(text.strip())}» is not a number")
+        raise AmountError(field, "not_a_number", {"value": _shorten(text.strip())})
     return _checked(Decimal(cleaned), text.strip(), field)
 
 
@@ -145,11 +164,12 @@ def _looks_decimal(text: str) -> bool:
 
 def _checked(value: Decimal, shown: str, field: str) -> Decimal:
     if abs(value) >= MAX_ABS_AMOUNT:
-        raise AmountError(field, f"«{_shorten(shown)}» is too large")
+        raise AmountError(field, "number_too_large", {"value": _shorten(shown)})
     # Trailing zeros do not count: "1.5000000" is 1.5.
     exponent = value.normalize().as_tuple().exponent
     if isinstance(exponent, int) and -exponent > MAX_DECIMAL_PLACES:
-        raise AmountError(field, f"«{shown}» has more than {MAX_DECIMAL_PLACES} decimals")
+        raise AmountError(field, "too_many_decimals",
+                          {"value": _shorten(shown), "places": str(MAX_DECIMAL_PLACES)})
     # "-0" and "0.00" are both plain zero for whoever reads them next.
     return Decimal(0) if value == 0 else value
 

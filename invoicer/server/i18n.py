@@ -15,7 +15,7 @@ import io
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -27,16 +27,20 @@ from babel.support import NullTranslations, Translations
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 
+from invoicer.invoicing.draft import PROBLEM_MESSAGES
 from invoicer.invoicing.money import CurrencyError, format_money
+from invoicer.invoicing.totals import VAT_CATEGORY_MENTIONS, vat_mention
 
 __all__ = [
+    "BROWSER_MESSAGES",
     "CUSTOMER_FIELD_LABELS",
     "DEFAULT_LANGUAGE",
     "FIELD_LABELS",
     "LANGUAGES",
-    "BROWSER_MESSAGES",
+    "LEGAL_MESSAGES",
     "N_",
     "PERMISSION_LABELS",
+    "PROBLEM_MESSAGES",
     "ROLE_LABELS",
     "STATUS_LABELS",
     "UNIT_LABELS",
@@ -49,9 +53,11 @@ __all__ = [
     "install",
     "labels",
     "negotiate",
+    "problem_messages",
     "supported",
     "territories",
     "translations",
+    "vat_mentions",
 ]
 
 LANGUAGES: Mapping[str, str] = {"en": "English", "fr": "Français"}
@@ -62,7 +68,7 @@ LOCALES_DIR = Path(__file__).with_name("locales")
 _FORMAT_LOCALES: Mapping[str, str] = {"en": "en_GB", "fr": "fr_FR"}
 
 
-def N_(message: str) -> str:  # noqa: N802 (the gettext convention for a marker)
+def N_(message: str) -> str:
     """Marks a message for translation where it is defined; it is translated where shown."""
     return message
 
@@ -122,23 +128,33 @@ UNIT_LABELS: Mapping[str, str] = {
     "LS": N_("lump sum"),
 }
 
-# Field names of the draft, as problems and finalisation errors name them.
+# Field names of the draft, as problems and finalisation errors name them: the same words,
+# capitalised, as the editor's column headers and labels, so that a person finds the field.
 FIELD_LABELS: Mapping[str, str] = {
-    "description": N_("description"),
-    "quantity": N_("quantity"),
-    "unit": N_("unit"),
-    "unit_price": N_("unit price"),
+    "description": N_("Description"),
+    "quantity": N_("Quantity"),
+    "unit": N_("Unit"),
+    "unit_price": N_("Unit price"),
     "vat_rate": N_("VAT rate"),
-    "discount": N_("discount"),
-    "customer_id": N_("customer"),
-    "issue_date": N_("issue date"),
-    "due_date": N_("due date"),
-    "currency": N_("currency"),
-    "reference": N_("reference"),
-    "language": N_("language"),
-    "notes": N_("notes"),
-    "lines": N_("lines"),
-    "line": N_("line"),
+    "vat_category": N_("VAT category"),
+    "discount": N_("Discount"),
+    "customer_id": N_("Customer"),
+    "issue_date": N_("Issue date"),
+    "due_date": N_("Due date"),
+    "delivery_date": N_("Delivery date"),
+    "currency": N_("Currency"),
+    "reference": N_("Reference"),
+    "language": N_("Language"),
+    "notes": N_("Notes"),
+    "lines": N_("Lines"),
+    "line": N_("Line"),
+    "document": N_("Document"),
+    "meta": N_("Header"),
+    "charges": N_("Allowances and charges"),
+    "amount": N_("Amount"),
+    "reason": N_("Reason"),
+    "payment.terms": N_("Payment terms"),
+    "payment.prepaid": N_("Already paid"),
 }
 
 CUSTOMER_FIELD_LABELS: Mapping[str, str] = {
@@ -147,7 +163,27 @@ CUSTOMER_FIELD_LABELS: Mapping[str, str] = {
     "country": N_("Country"),
     "vat_number": N_("VAT number"),
     "currency": N_("Currency"),
+    "address": N_("Address"),
+    "postcode": N_("Postcode"),
+    "city": N_("City"),
 }
+
+# The legal checks of finalisation (einvoice/legal.py) give sentences without a code; those that
+# hold no value of the invoice are translated by their text. The others stay in English.
+LEGAL_MESSAGES: tuple[str, ...] = (
+    N_("The invoice has no line."),
+    N_("The seller's name is missing."),
+    N_("The seller's VAT number is missing."),
+    N_("The seller's SIREN or SIRET number is missing."),
+    N_("The buyer's name is missing."),
+    N_("The buyer's VAT number is missing (required for a business buyer in another EU "
+       "country)."),
+    N_("The buyer's VAT number is missing (required for reverse charge and intra-community "
+       "supplies)."),
+    N_("The payment due date is missing."),
+    N_("The late payment penalty rate is missing."),
+    N_("The IBAN to pay by credit transfer is missing."),
+)
 
 # Every message the browser modules show, by its English text (see web/src/lib/i18n.js).
 BROWSER_MESSAGES: tuple[str, ...] = (
@@ -178,7 +214,8 @@ BROWSER_MESSAGES: tuple[str, ...] = (
     N_("It received the number"),
     N_("Finalising…"),
     N_("This draft cannot be finalised yet:"),
-    N_("Line {line}, {field}: {message}"),
+    N_("Line {line} · {field}: {message}"),
+    N_("Allowance or charge {index} · {field}: {message}"),
     N_("{field}: {message}"),
     N_("The invoice is already finalised."),
     N_("Finalising failed: {message}"),
@@ -186,17 +223,32 @@ BROWSER_MESSAGES: tuple[str, ...] = (
     N_("you"),
     N_("Finalise"),
     N_("Cancel"),
-    N_("a number is required"),
-    N_("must be a number written as text, such as 12.50"),
-    N_("the due date is before the issue date"),
-    N_("choose a customer"),
-    N_("add at least one line"),
-    N_("describe the line"),
     N_("{count} invoices"),
     N_("1 invoice"),
     N_("No invoice matches this filter."),
     N_("Overdue"),
+    N_("1 value to fix: the total may be incomplete."),
+    N_("{count} values to fix: the total may be incomplete."),
+    N_("watching"),
+    N_("viewing"),
+    N_("Not ready to finalise"),
+    # An issued invoice: its settlement, payments and credit notes.
+    N_("Payment of {amount}"),
+    N_("Payment of {amount} recorded."),
+    N_("Enter an amount above zero, such as {example}."),
+    N_("That is more than the {amount} outstanding."),
+    N_("The payment was refused: {message}"),
+    N_("Credit note"),
+    N_("Credit note for invoice"),
+    N_("The credit note was refused: {message}"),
+    # The administration page's hash chain.
+    N_("The chain is intact: every issued invoice is as it was issued."),
+    N_("No invoice has been issued yet."),
+    N_("The chain is broken at {number}: {reason}"),
+    N_("The chain could not be verified."),
+    N_("{count} of {length}"),
     *STATUS_LABELS.values(),
+    *LEGAL_MESSAGES,
 )
 
 
@@ -225,7 +277,7 @@ def negotiate(accept_language: str | None) -> str:
     return min(weighted)[2] if weighted else DEFAULT_LANGUAGE
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(language: str) -> NullTranslations:
     """The catalog of `language`; English, the language of the messages, needs none."""
     path = LOCALES_DIR / f"{language}.po"
@@ -312,6 +364,18 @@ def browser_messages(language: str) -> dict[str, str]:
     """The messages of the browser modules in `language`, keyed by their English text."""
     catalog = translations(language)
     return {message: catalog.gettext(message) for message in BROWSER_MESSAGES}
+
+
+def problem_messages(language: str) -> dict[str, str]:
+    """The message of each problem code of a draft in `language`, {placeholders} kept."""
+    catalog = translations(language)
+    return {code: catalog.gettext(message) for code, message in PROBLEM_MESSAGES.items()}
+
+
+def vat_mentions(language: str) -> dict[str, str]:
+    """The legal mention of each VAT category without VAT, in `language`."""
+    return {category: vat_mention(category, language) or ""
+            for category in VAT_CATEGORY_MENTIONS}
 
 
 def labels(language: str, table: Mapping[str, str], keys: Iterable[str] | None = None

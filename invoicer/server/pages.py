@@ -33,7 +33,8 @@ from starlette.templating import Jinja2Templates
 import invoicer
 
 from ..collab.draftdoc import initial_update
-from ..invoicing.lifecycle import is_final
+from ..invoicing.draft import MAX_REFERENCE_LENGTH, draft_view, read_draft
+from ..invoicing.lifecycle import is_editable, is_final
 from ..invoicing.permissions import (
     ROLE_PERMISSIONS,
     Permission,
@@ -46,18 +47,19 @@ from ..invoicing.permissions import (
 from ..storage import accounts
 from ..storage.audit import record_event
 from ..storage.db import Database
-from ..storage.models import Invoice, Organization, User
+from ..storage.models import CREDIT_NOTE_TYPE, Invoice, Organization, User
 from . import i18n
-# The same choices as POST /api/invoices (customer of the organisation, the new draft's
-# currency, dates and language), so that both ways of creating a draft agree.
-from .api import _customer_of, _new_draft_meta
+
+# The same choices as POST /api/invoices and /api/customers (customer of the organisation,
+# the new draft's currency, dates and language, a customer's fields), so that both ways of
+# creating a draft or a customer agree.
+from .api import _customer_of, _customer_values, _new_draft_meta
 from .auth import AuthUser, authenticate, client_ip, current_user, login, logout
-from .throttle import SignInThrottle
 from .board import publish_invoice
 from .errors import ApiError
 from .i18n import N_
 from .services import Services, services_of
-from .validation import country_code, currency_code, email_address, required_text, vat_number
+from .throttle import SignInThrottle
 
 __all__ = ["TEMPLATES_DIR", "routes"]
 
@@ -83,6 +85,16 @@ _NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"})
 
 _DRAFTING = frozenset({"draft", "in_review", "approved"})
 _AWAITING = frozenset({"finalised", "sent", "partly_paid", "overdue"})
+# What the editor offers to download of an issued invoice (GET .../export?format=).
+_EXPORTS = (("pdf", "PDF"), ("facturx", "Factur-X"), ("ubl", "UBL"), ("cii", "CII"))
+# How a payment was received, as the payment form offers it (free text in the API).
+_PAYMENT_METHODS = {
+    "transfer": N_("Bank transfer"),
+    "card": N_("Card"),
+    "cheque": N_("Cheque"),
+    "cash": N_("Cash"),
+    "other": N_("Other"),
+}
 
 _NOTICES = {
     "customer_added": ("success", N_("Customer added.")),
@@ -351,16 +363,22 @@ def _save_language(db: Database, user: AuthUser, language: str, ip: str | None) 
 
 @page(Permission.INVOICE_VIEW)
 async def invoice_list(request: Request, reader: Reader, user: AuthUser) -> Response:
-    store = services_of(request).store
-    rows = [_list_row(row) for row in await store.board_rows(user.org_id)]
-    customers = await store.customers(user.org_id)
+    services = services_of(request)
+    rows = [await _list_row(services, row) for row in await services.store.board_rows(user.org_id)]
+    customers = await services.store.customers(user.org_id)
     return _render(request, "invoices.html", reader, nav="invoices", invoices=rows,
                    customers=customers, stats=_stats(rows, reader.language))
 
 
-def _list_row(row: dict[str, Any]) -> dict[str, Any]:
+async def _list_row(services: Services, row: dict[str, Any]) -> dict[str, Any]:
     updated = row.get("updated_at")
-    return {**row, "updated_at": datetime.fromisoformat(updated) if updated else None}
+    problems = 0
+    if is_editable(row["status"]):
+        # The row's total leaves out the values that do not parse: say so next to it.
+        document = await services.registry.document_json(row["id"])
+        problems = len(read_draft(document).problems)
+    return {**row, "updated_at": datetime.fromisoformat(updated) if updated else None,
+            "problems": problems}
 
 
 def _stats(rows: list[dict[str, Any]], language: str) -> list[dict[str, Any]]:
@@ -415,24 +433,49 @@ async def editor_page(request: Request, reader: Reader, user: AuthUser) -> Respo
     customers = await services.store.customers(user.org_id)
     language = reader.language
     final = is_final(invoice.status)
+    can_edit_tax = may_edit_field(user.role, "line.vat_rate")
     return _render(
         request, "editor.html", reader, nav="invoices",
         invoice=invoice,
         finalised_by=await _finaliser_name(services, invoice.finalised_by) if final else "",
         stored_totals=await _stored_totals(services, invoice) if final else None,
+        draft_state=None if final else await _draft_state(services, invoice),
+        is_credit_note=invoice.type_code == CREDIT_NOTE_TYPE,
+        exports=_EXPORTS,
+        payment_methods=i18n.labels(language, _PAYMENT_METHODS),
+        today=date.today().isoformat(),
         customers=customers,
         currencies=_currencies(invoice.currency, *(c.currency for c in customers)),
         units=i18n.labels(language, i18n.UNIT_LABELS),
         can_edit=may_edit_draft(user.role),
-        can_edit_tax=may_edit_field(user.role, "line.vat_rate"),
+        can_edit_tax=can_edit_tax,
+        # Document charges and payment terms change what is owed: the tax roles' fields.
+        can_edit_terms=can_edit_tax,
         can_finalize=can(user.role, Permission.INVOICE_FINALIZE),
+        can_record_payment=can(user.role, Permission.PAYMENT_RECORD),
+        reference_max=MAX_REFERENCE_LENGTH,
         default_vat_rate=_STANDARD_VAT.get(reader.org.country if reader.org else "", ""),
         messages=i18n.browser_messages(language),
         editor_labels={
             "statuses": i18n.labels(language, i18n.STATUS_LABELS),
             "fields": i18n.labels(language, i18n.FIELD_LABELS),
+            "problems": i18n.problem_messages(language),
+            "mentions": i18n.vat_mentions(language),
+            "watchers": _watcher_roles(),
+            "methods": i18n.labels(language, _PAYMENT_METHODS),
         },
     )
+
+
+async def _draft_state(services: Services, invoice: Invoice) -> dict[str, Any]:
+    """A draft's totals and problems as the page opens, until the live entry has them."""
+    view = draft_view(read_draft(await services.registry.document_json(invoice.id)))
+    return {"totals": view["totals"], "problems": view["problems"]}
+
+
+def _watcher_roles() -> list[str]:
+    """Roles that only watch drafts: the board and the editor show them as watching."""
+    return [role.value for role in Role if not may_edit_draft(role)]
 
 
 async def _stored_totals(services: Services, invoice: Invoice) -> dict[str, Any]:
@@ -467,13 +510,15 @@ async def board_page(request: Request, reader: Reader, user: AuthUser) -> Respon
     return _render(
         request, "board.html", reader, nav="board",
         messages=i18n.browser_messages(reader.language),
-        board_labels={"statuses": i18n.labels(reader.language, i18n.STATUS_LABELS)},
+        board_labels={"statuses": i18n.labels(reader.language, i18n.STATUS_LABELS),
+                      "watchers": _watcher_roles()},
     )
 
 
 # -- customers --------------------------------------------------------------------------------
 
-_CUSTOMER_FORM = ("name", "email", "country", "vat_number", "currency")
+_CUSTOMER_FORM = ("name", "email", "address", "postcode", "city", "country", "vat_number",
+                  "currency")
 
 
 @page(Permission.CUSTOMER_VIEW)
@@ -489,7 +534,7 @@ async def add_customer(request: Request, reader: Reader, user: AuthUser) -> Resp
         return RedirectResponse("/customers", status_code=303)
     typed = _fields(form, _CUSTOMER_FORM)
     try:
-        values = _customer_values(typed)
+        values = _customer_values({name: value or None for name, value in typed.items()})
     except ApiError as error:
         field = str(error.extra.get("field", "name"))
         return await _customers(request, reader, user, typed=typed, status_code=422,
@@ -509,18 +554,6 @@ async def _customers(
                    customers=customers, form=typed or dict.fromkeys(_CUSTOMER_FORM, ""),
                    errors=errors or {}, countries=_countries(reader.language),
                    currencies=_currencies())
-
-
-def _customer_values(form: dict[str, str]) -> dict[str, Any]:
-    data = {name: value or None for name, value in form.items()}
-    country = country_code(data)
-    return {
-        "name": required_text(data, "name"),
-        "email": email_address(data) or "",
-        "country": country or "",
-        "vat_number": vat_number(data, country) or "",
-        "currency": currency_code(data),
-    }
 
 
 # Validation messages (server/validation.py) that the customer form shows in French too;
@@ -549,7 +582,8 @@ def _countries(language: str) -> list[tuple[str, str]]:
 async def admin_page(request: Request, reader: Reader, user: AuthUser) -> Response:
     members = await services_of(request).store.run(accounts.list_users, user.org_id)
     return _render(request, "admin.html", reader, nav="admin", members=members,
-                   roles=[role.value for role in Role], permissions=permission_table())
+                   roles=[role.value for role in Role], permissions=permission_table(),
+                   messages=i18n.browser_messages(reader.language))
 
 
 routes = [

@@ -4,6 +4,7 @@
 - `open_page(email, path)`: a page of its own browser context (own cookies), signed in.
 - `new_draft(email)`: the id of a new draft for the demo organisation's first customer.
 - `screenshot(page, name)`: saves tests/output/<name>.png for a person to look at.
+- `api(email)`: an httpx client of the REST API signed in with that user's token.
 
 A page that raises a JavaScript error fails its test: `open_page` collects them and the
 fixture checks at teardown.
@@ -96,6 +97,34 @@ def new_draft(server: Any) -> Callable[..., str]:
             created = client.post("/api/invoices", json={"customer_id": customers[0]["id"]})
             return str(created.raise_for_status().json()["id"])
     return create
+
+
+@pytest.fixture
+def api(server: Any) -> Iterator[Callable[[str], httpx.Client]]:
+    """api(email): an httpx client of the REST API with that user's token."""
+    clients: list[httpx.Client] = []
+
+    def client_for(email: str = "claire@demo.test") -> httpx.Client:
+        headers = {"Authorization": f"Bearer {server.token(email)}"}
+        client = httpx.Client(base_url=server.url, headers=headers, timeout=10)
+        clients.append(client)
+        return client
+
+    yield client_for
+    for client in clients:
+        client.close()
+
+
+def invoice_id_of(client: httpx.Client, number: str) -> str:
+    """The id of the demo invoice numbered `number`."""
+    rows = client.get("/api/invoices").raise_for_status().json()
+    return str(next(row["id"] for row in rows if row["number"] == number))
+
+
+def in_french(page: Page) -> None:
+    """Switch the signed-in user to French (kept on the user for this server)."""
+    page.click(".topbar .langswitch button[value=fr]")
+    expect(page.locator("html")).to_have_attribute("lang", "fr-FR")
 
 
 def open_editor(page: Page) -> None:

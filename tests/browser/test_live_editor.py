@@ -11,7 +11,7 @@ from .conftest import LIVE_TIMEOUT_MS, open_editor
 DESCRIPTION = "tr.line textarea[data-line-field=description]"
 
 
-def line_field(page: Page, index: int, field: str):  # noqa: ANN201 (a Locator)
+def line_field(page: Page, index: int, field: str):
     return page.locator("tr.line").nth(index).locator(f"[data-line-field={field}]")
 
 

@@ -68,6 +68,23 @@ def test_a_customer_added_with_markup_in_its_name_is_shown_as_text(open_page):
     expect(page.locator("#customer-table b")).to_have_count(0)
 
 
+def test_a_customer_is_added_with_its_street_postcode_and_city(open_page, api):
+    page = open_page("sam@demo.test", "/customers")
+    page.fill("#c-name", "Luminaires Armor")
+    page.fill("#c-address", "8 place des Lices")
+    page.fill("#c-postcode", "35000")
+    page.fill("#c-city", "Rennes")
+    page.select_option("#c-country", "FR")
+    page.click("form[action='/customers'] button[type=submit]")
+    expect(page.locator(".alert-success")).to_be_visible()
+    row = page.locator("#customer-table tr", has_text="Luminaires Armor")
+    expect(row).to_contain_text("Rennes")
+    stored = next(customer for customer in api("sam@demo.test").get("/api/customers").json()
+                  if customer["name"] == "Luminaires Armor")
+    assert (stored["address"], stored["postcode"], stored["city"]) == (
+        "8 place des Lices", "35000", "Rennes")
+
+
 def test_a_customer_with_an_invalid_vat_number_is_refused_with_the_field_named(open_page):
     page = open_page("claire@demo.test", "/customers")
     page.fill("#c-name", "Nowhere Ltd")
@@ -87,6 +104,9 @@ def test_administration_shows_members_and_the_permission_table_to_owners_only(op
     # owner, admin, accountant may finalise; sales, manager, viewer may not.
     expect(finalise.locator("td.yes")).to_have_count(3)
     expect(finalise.locator("td.no")).to_have_count(3)
+    # The hash chain of the demo's issued invoices, verified as the page opens.
+    expect(owner.locator("#ledger-state")).to_have_attribute("data-state", "ok")
+    expect(owner.locator("#ledger-number")).to_have_text(re.compile(r"^F\d{4}-\d{5}$"))
 
     sales = open_page("sam@demo.test", "/invoices")
     expect(sales.locator(".mainnav a[href='/admin']")).to_have_count(0)

@@ -40,6 +40,11 @@ def browser_calls() -> set[str]:
     return calls
 
 
+def problem_messages() -> set[str]:
+    # Each problem of a draft, by its code: the pages send them translated (i18n.py).
+    return set(i18n.PROBLEM_MESSAGES.values())
+
+
 def french() -> dict[str, object]:
     with (i18n.LOCALES_DIR / "fr.po").open("rb") as po_file:
         catalog = read_po(po_file, locale="fr")
@@ -54,7 +59,8 @@ def test_every_message_of_the_browser_modules_is_sent_by_the_pages():
 
 def test_every_message_has_its_french():
     catalog = french()
-    wanted = template_messages() | python_messages() | set(i18n.BROWSER_MESSAGES)
+    wanted = (template_messages() | python_messages() | set(i18n.BROWSER_MESSAGES)
+              | problem_messages())
     missing = sorted(message for message in wanted if not catalog.get(message))
     assert missing == []
 
@@ -68,5 +74,13 @@ def test_french_keeps_the_placeholders_of_the_english():
 
 
 def test_the_catalog_holds_no_message_that_nothing_shows():
-    used = template_messages() | python_messages() | set(i18n.BROWSER_MESSAGES)
+    used = (template_messages() | python_messages() | set(i18n.BROWSER_MESSAGES)
+            | problem_messages())
     assert sorted(set(french()) - used) == []
+
+
+def test_every_problem_code_is_sent_to_the_pages_in_french():
+    messages = i18n.problem_messages("fr")
+    assert set(messages) == set(i18n.PROBLEM_MESSAGES)
+    assert messages["not_a_number"] == "«\u00a0{value}\u00a0» n’est pas un nombre"
+    assert all(messages[code] != english for code, english in i18n.PROBLEM_MESSAGES.items())

@@ -6,6 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from invoicer.invoicing.draft import (
+    MAX_REFERENCE_LENGTH,
+    PROBLEM_MESSAGES,
     Problem,
     draft_view,
     finalisation_problems,
@@ -41,7 +43,7 @@ def test_a_complete_draft_reads_into_typed_values():
     assert draft.notes == "Merci"
     second = draft.lines[1]
     assert (second.quantity, second.discount, second.quantity_text) == (
-        Decimal("1.5"), Decimal("10"), "1,5"
+        Decimal("1.5"), Decimal(10), "1,5"
     )
     assert second.vat_category == "S"
     assert [line.net for line in draft.lines] == [Decimal("200.00"), Decimal("13.50")]
@@ -237,3 +239,85 @@ def test_a_line_too_large_for_any_invoice_is_a_problem_not_a_total():
     ]})
     assert [(p.line, p.field) for p in draft.problems] == [(1, "unit_price")]
     assert str(draft.totals.gross) == "12.00"
+
+
+# -- codes: every problem can be said in the reader's language --------------------------------
+
+
+def test_each_problem_has_a_stable_code_and_the_params_of_its_message():
+    draft = read_draft(a_draft(a_line(quantity="abc", unit_price=""), a_line("l2", vat_rate="120"),
+                               currency="EURO"))
+    coded = [(p.field, p.code, dict(p.params)) for p in draft.problems]
+    assert coded == [
+        ("currency", "not_a_currency", {"value": "EURO"}),
+        ("quantity", "not_a_number", {"value": "abc"}),
+        ("unit_price", "number_required", {}),
+        ("vat_rate", "not_a_vat_rate", {"rate": "120"}),
+    ]
+    # The English message is the code's, with its params.
+    for problem in draft.problems:
+        assert problem.message == PROBLEM_MESSAGES[problem.code].format(**problem.params)
+
+
+def test_the_api_shape_of_a_problem_carries_its_code_and_params():
+    view = draft_view(read_draft(a_draft(a_line(quantity="1.1234567"))))
+    assert view["problems"] == [{
+        "line": 1, "line_id": "l1", "field": "quantity", "code": "too_many_decimals",
+        "params": {"value": "1.1234567", "places": "6"},
+        "message": "«1.1234567» has more than 6 decimals",
+        "text": "Line 1, quantity: «1.1234567» has more than 6 decimals",
+    }]
+
+
+def test_finalisation_problems_have_codes_too():
+    draft = read_draft(a_draft(a_line(description=""), customer_id=None))
+    assert [(p.field, p.code) for p in finalisation_problems(draft)] == [
+        ("customer_id", "customer_required"), ("description", "description_required")]
+    assert [p.code for p in finalisation_problems(read_draft(a_draft()))] == ["lines_required"]
+
+
+def test_a_problem_made_with_a_message_only_is_unspecified():
+    legal = Problem(None, None, "seller.legal_id", "The seller's SIREN is missing.")
+    assert legal.code == "unspecified" and legal.to_dict()["params"] == {}
+
+
+def test_every_problem_code_has_a_message_whose_placeholders_its_params_fill():
+    draft = read_draft({"meta": {"currency": 3, "issue_date": 5, "customer_id": [1],
+                                 "reference": 7, "due_date": "2026-01-01",
+                                 "language": None},
+                        "notes": 4, "lines": [None, a_line(unit=3, description=5, quantity=True,
+                                                           vat_category="X", discount="150")],
+                        "charges": [3, {"amount": "x", "vat_rate": "5", "vat_category": "K"}],
+                        "payment": {"prepaid": "y"}})
+    assert {p.code for p in draft.problems} >= {
+        "currency_not_text", "date_not_text", "not_an_identifier", "not_text", "notes_not_text",
+        "line_not_object", "unit_not_code", "description_not_text", "number_as_text",
+        "not_a_vat_category", "discount_out_of_range", "charge_not_object", "not_a_number",
+    }
+    for problem in draft.problems:
+        assert problem.code in PROBLEM_MESSAGES
+        assert problem.message == PROBLEM_MESSAGES[problem.code].format(**problem.params)
+
+
+def test_a_reference_longer_than_the_api_allows_is_a_problem():
+    assert read_draft(a_draft(reference="R" * MAX_REFERENCE_LENGTH)).problems == []
+    draft = read_draft(a_draft(a_line(), reference="R" * (MAX_REFERENCE_LENGTH + 1)))
+    assert [(p.field, p.code, dict(p.params)) for p in draft.problems] == [
+        ("reference", "too_long", {"max": "100"})]
+    assert draft.problems[0].message == "is longer than 100 characters"
+    assert [p.field for p in finalisation_problems(draft)] == ["reference"]
+
+
+def test_document_charges_are_checked_like_lines():
+    draft = read_draft(a_draft(a_line()) | {"charges": [
+        {"id": "c1", "is_charge": "True", "amount": "", "vat_rate": "20"},
+        {"id": "c2", "is_charge": "True", "amount": "5", "vat_rate": "20", "vat_category": "K"},
+        {"id": "c3", "is_charge": "False", "amount": "2", "vat_rate": "-1"},
+        {"id": "c4", "is_charge": "True", "amount": "10", "vat_rate": "20"},
+    ]})
+    assert [(p.field, p.code) for p in draft.problems] == [
+        ("charges.1.amount", "number_required"),
+        ("charges.2.vat_rate", "category_at_zero"),
+        ("charges.3.vat_rate", "not_a_vat_rate"),
+    ]
+    assert [charge.amount for charge in draft.charges] == [Decimal(10)]

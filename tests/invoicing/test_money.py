@@ -3,6 +3,7 @@ from decimal import Decimal
 import pytest
 
 from invoicer.invoicing.money import (
+    AMOUNT_MESSAGES,
     AmountError,
     CurrencyError,
     format_money,
@@ -144,3 +145,20 @@ def test_format_money_keeps_the_currency_digits(amount, currency, locale, expect
 )
 def test_to_plain_writes_rates_without_trailing_zeros(value, expected):
     assert to_plain(Decimal(value)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "params"),
+    [
+        ("", "number_required", {}),
+        ("abc", "not_a_number", {"value": "abc"}),
+        ("1000000000000", "number_too_large", {"value": "1000000000000"}),
+        ("0.1234567", "too_many_decimals", {"value": "0.1234567", "places": "6"}),
+        (1.5, "number_wrong_type", {"type": "float"}),
+    ],
+)
+def test_an_amount_error_names_what_is_wrong_by_a_code_a_page_can_translate(text, code, params):
+    with pytest.raises(AmountError) as caught:
+        parse_decimal(text, field="unit_price")
+    assert (caught.value.code, caught.value.params) == (code, params)
+    assert caught.value.message == AMOUNT_MESSAGES[code].format(**params)

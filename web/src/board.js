@@ -4,13 +4,19 @@
 // "invoice": row} on every change. Rows are kept by id and their table rows reused, so a
 // change shows in place with a short highlight. Grouping, filter and sort are the reader's
 // and are remembered in this browser.
+//
+// A draft whose values the server cannot all read has a total that leaves them out: such
+// drafts carry a warning next to their total. Board rows do not say it, so the board asks
+// GET /api/invoices/{id} for each draft, once at first and again when the draft changes.
 
 import { NOT_AUTHENTICATED } from './close-codes.js'
+import { api } from './lib/api.js'
 import { showConnection } from './lib/connection.js'
 import { addDecimal, compareDecimal } from './lib/decimal.js'
-import { avatar, h, socketUrl } from './lib/dom.js'
+import { avatar, eyeIcon, h, socketUrl } from './lib/dom.js'
 import { day, initials, money, since } from './lib/format.js'
 import { labels, t } from './lib/i18n.js'
+import { problemsLabel } from './lib/problems.js'
 
 const STATUS_ORDER = [
   'draft', 'in_review', 'approved', 'finalised', 'sent', 'partly_paid', 'overdue', 'paid',
@@ -19,6 +25,11 @@ const STATUS_ORDER = [
 const SETTINGS_KEY = 'invoicer.board'
 const MAX_RETRY_MS = 10_000
 const COLUMNS = '7'
+// lifecycle.is_editable: people in these invoices may be editing them.
+const EDITABLE_STATUSES = new Set(['draft', 'in_review'])
+// Problems of drafts: how many requests at once, and how long a draft's changes settle first.
+const MAX_CHECKS = 3
+const CHECK_DELAY_MS = 400
 
 const statusRank = (status) => {
   const rank = STATUS_ORDER.indexOf(status)
@@ -50,6 +61,13 @@ class Board {
     this.groupInput = document.getElementById('board-group')
     this.headers = [...document.querySelectorAll('#board-table th[data-sort]')]
     this.statuses = labels('statuses')
+    const watchers = labels('watchers')
+    this.watchers = new Set(Array.isArray(watchers) ? watchers : [])
+    /** Drafts' problem counts by id, and the drafts waiting to be checked. */
+    this.problems = new Map()
+    this.checkTimers = new Map()
+    this.checkQueue = []
+    this.checking = 0
     /** @type {Map<string, object>} */
     this.rows = new Map()
     /** @type {Map<string, HTMLTableRowElement>} */
@@ -141,10 +159,55 @@ class Board {
       }
       showConnection(this.badge, 'live')
       this.render(changed)
+      for (const row of this.rows.values()) this.scheduleCheck(row, known.size ? changed : null)
     } else if (message.type === 'invoice' && message.invoice) {
       const id = String(message.invoice.id)
       this.rows.set(id, message.invoice)
       this.render(new Set([id]))
+      this.scheduleCheck(message.invoice, new Set([id]))
+    }
+  }
+
+  // -- drafts' problems --------------------------------------------------------------------
+
+  /** Learn whether a draft has problems: from its row when it says, else from the API. */
+  scheduleCheck (row, changed) {
+    const id = String(row.id)
+    if (!EDITABLE_STATUSES.has(row.status)) {
+      this.problems.delete(id)
+      return
+    }
+    const given = Array.isArray(row.problems) ? row.problems.length : row.problems
+    if (typeof given === 'number') {
+      this.problems.set(id, given)
+      return
+    }
+    if (changed && !changed.has(id) && this.problems.has(id)) return
+    clearTimeout(this.checkTimers.get(id))
+    this.checkTimers.set(id, setTimeout(() => {
+      this.checkTimers.delete(id)
+      if (!this.checkQueue.includes(id)) this.checkQueue.push(id)
+      this.nextCheck()
+    }, CHECK_DELAY_MS))
+  }
+
+  async nextCheck () {
+    if (this.checking >= MAX_CHECKS || this.checkQueue.length === 0) return
+    const id = this.checkQueue.shift()
+    this.checking += 1
+    try {
+      const answer = await api('GET', `/api/invoices/${encodeURIComponent(id)}`)
+      const count = answer.ok && Array.isArray(answer.data?.problems)
+        ? answer.data.problems.length : null
+      if (count !== null && count !== this.problems.get(id)) {
+        this.problems.set(id, count)
+        if (this.rows.has(id)) this.render()
+      }
+    } catch {
+      // Offline: the next change of the draft asks again.
+    } finally {
+      this.checking -= 1
+      this.nextCheck()
     }
   }
 
@@ -193,12 +256,14 @@ class Board {
   }
 
   groupHeader (status, rows) {
-    // Totals per currency, added exactly: amounts of different currencies never mix.
+    // Totals per currency, added exactly: amounts of different currencies never mix, and a
+    // currency whose invoices add up to nothing says nothing.
     const sums = new Map()
     for (const row of rows) {
       sums.set(row.currency, addDecimal(sums.get(row.currency) ?? '0', row.gross))
     }
     const total = [...sums]
+      .filter(([, amount]) => compareDecimal(amount, '0') !== 0)
       .sort(([a], [b]) => text(a).localeCompare(text(b)))
       .map(([currency, amount]) => money(amount, currency))
       .join(' · ')
@@ -212,7 +277,7 @@ class Board {
   rowElement (row, changed) {
     const id = String(row.id)
     let element = this.elements.get(id)
-    const signature = JSON.stringify(row)
+    const signature = JSON.stringify([row, this.problems.get(id) ?? 0])
     if (!element || element.dataset.signature !== signature) {
       element = this.buildRow(row)
       element.dataset.signature = signature
@@ -244,21 +309,53 @@ class Board {
       h('td', { class: 'cust', title: text(row.customer_name) }, row.customer_name || '—'),
       status,
       h('td', { class: 'tabular nowrap due' }, day(row.due_date)),
-      h('td', { class: 'num strong', 'data-gross': text(row.gross) },
-        money(row.gross, row.currency)),
-      this.editorsCell(row.editors ?? []),
+      this.totalCell(row),
+      this.editorsCell(row),
       h('td', { class: 'muted nowrap', 'data-updated': text(row.updated_at) },
         since(row.updated_at)))
   }
 
-  editorsCell (editors) {
-    const cell = h('td', {})
-    if (editors.length === 0) return cell
-    const faces = editors.map((editor) =>
-      avatar(editor.name, editor.color, initials(editor.name), true))
+  totalCell (row) {
+    const cell = h('td', { class: 'num strong', 'data-gross': text(row.gross) })
+    const problems = this.problems.get(String(row.id)) ?? 0
+    if (problems > 0) {
+      const label = problemsLabel(problems)
+      const badge = h('span', { class: 'problem-badge', title: label },
+        '!', h('span', { class: 'sr-only' }, label))
+      badge.dataset.problems = String(problems)
+      cell.append(badge, ' ')
+    }
+    cell.append(money(row.gross, row.currency))
+    return cell
+  }
+
+  /**
+   * Who is in the invoice now. In a draft, members who may edit are editing; the others
+   * (manager, viewer) watch, with an eye. In any other invoice everyone only views it.
+   */
+  editorsCell (row) {
+    const cell = h('td', { class: 'here' })
+    const people = row.editors ?? []
+    if (people.length === 0) return cell
+    const drafting = EDITABLE_STATUSES.has(row.status)
+    const faces = people.map((person) => {
+      const face = avatar(person.name, person.color, initials(person.name), true)
+      face.classList.toggle('is-watching', !drafting || this.watchers.has(person.role))
+      return face
+    })
+    const names = people.map((person, index) => {
+      const editing = drafting && !this.watchers.has(person.role)
+      const name = h('span', { class: editing ? 'person editing-person' : 'person watching' })
+      if (!editing) name.append(eyeIcon())
+      name.append(person.name ?? '?')
+      if (!editing) {
+        name.append(' ', h('span', { class: 'how' }, drafting ? t('watching') : t('viewing')))
+      }
+      return index ? [', ', name] : [name]
+    }).flat()
     cell.append(h('span', { class: 'editing' },
       h('span', { class: 'avatar-stack' }, ...faces),
-      h('span', { class: 'editing-names' }, editors.map((editor) => editor.name).join(', '))))
+      h('span', { class: 'editing-names' }, ...names)))
     return cell
   }
 

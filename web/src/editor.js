@@ -8,17 +8,22 @@ import { toast } from './lib/dom.js'
 import { money } from './lib/format.js'
 import { t, labels } from './lib/i18n.js'
 import { LineClaims } from './editor/claims.js'
+import { problemMessage, problemsLabel } from './lib/problems.js'
 import { FinaliseDialog } from './editor/finalise.js'
 import { HeaderFields } from './editor/header.js'
+import { IssuedPanel } from './editor/issued.js'
 import { AMOUNT_FIELDS, LinesTable } from './editor/lines.js'
 import { PresenceView } from './editor/presence.js'
 import { DraftSession } from './editor/session.js'
+import { ChargesSection, PaymentFields } from './editor/terms.js'
 import { TotalsView } from './editor/totals.js'
 
 // lifecycle.is_editable: only a draft, or a draft in review, can be edited.
 const EDITABLE_STATUSES = new Set(['draft', 'in_review'])
 // More refusals than this within a minute means something is wrong; stop and say so.
 const MAX_REFUSALS_PER_MINUTE = 5
+// "charges.2.amount": the second allowance or charge's amount.
+const CHARGE_FIELD = /^charges\.(\d+)\.(\w+)$/
 
 const readConfig = (root) => {
   const data = root.dataset
@@ -35,6 +40,7 @@ const readConfig = (root) => {
     roleLabel: data.roleLabel,
     canEdit: data.canEdit === 'true',
     canEditTax: data.canEditTax === 'true',
+    canEditTerms: data.canEditTerms === 'true',
     defaultVatRate: data.defaultVatRate || ''
   }
 }
@@ -45,8 +51,9 @@ const fieldOf = (element) => {
   return data.lineField ?? data.meta ?? (element?.id === 'f-notes' ? 'notes' : null)
 }
 
-const readStoredTotals = () => {
-  const element = document.getElementById('stored-totals')
+/** A JSON data block of the page, or null. */
+const readData = (id) => {
+  const element = document.getElementById(id)
   try {
     return element ? JSON.parse(element.textContent) : null
   } catch {
@@ -69,7 +76,9 @@ export class EditorView {
     this.number = this.config.number
     this.claimsByLine = {}
     // A finalised invoice's totals as issued (from SQL), until the server's entry has some.
-    this.storedTotals = readStoredTotals()
+    this.storedTotals = readData('stored-totals')
+    // A draft's totals and problems when the page was made, until the server's entry comes.
+    this.initial = readData('draft-state')
 
     this.paper = root.querySelector('#paper')
     this.connBadge = root.querySelector('#conn')
@@ -80,11 +89,19 @@ export class EditorView {
     this.addButton = root.querySelector('#add-line')
     this.keyHint = root.querySelector('#kbd-hint')
     this.finaliseButton = root.querySelector('#finalise-button')
+    this.previewLink = root.querySelector('#preview-link')
 
     this.lines = new LinesTable(this, root)
     this.header = new HeaderFields(this, root)
     this.presence = new PresenceView(root, this.config)
     this.totals = new TotalsView(root)
+    this.charges = new ChargesSection(this, root)
+    this.payment = new PaymentFields(root)
+    this.issued = new IssuedPanel(root, {
+      apiPath: this.config.apiPath,
+      toasts: this.toasts,
+      statusChanged: (status) => this.issuedStatus(status)
+    })
     this.claims = new LineClaims(this.config.apiPath, {
       granted: (lineId) => this.lines.rows.get(lineId)?.flushPending(),
       refused: (lineId, holder) => this.claimRefused(lineId, holder)
@@ -93,11 +110,15 @@ export class EditorView {
       this.finalise = new FinaliseDialog(root, {
         apiPath: this.config.apiPath,
         total: () => money(this.server?.totals?.gross, this.currency),
+        problems: () => this.problems,
+        locate: (problem) => this.fieldOf(problem),
         done: (number) => this.showFinal(number, this.config.userName)
       })
       this.finaliseButton.addEventListener('click', () => this.finalise.open())
     }
     this.listen()
+    this.showTotals()
+    this.showProblems()
     if (!EDITABLE_STATUSES.has(this.status)) this.showFinal(this.number, this.config.finalisedBy)
     this.open()
   }
@@ -129,6 +150,8 @@ export class EditorView {
     this.awarenessChanged(session)
     this.lines.attach(session)
     this.header.attach(session)
+    this.charges.attach(session)
+    this.payment.attach(session)
     this.applyAccess()
     this.updateBadge()
   }
@@ -170,6 +193,8 @@ export class EditorView {
   reopen () {
     this.lines.detach()
     this.header.detach()
+    this.charges.detach()
+    this.payment.detach()
     this.session.destroy()
     this.open()
   }
@@ -205,6 +230,7 @@ export class EditorView {
     this.applyAccess()
     this.showTotals()
     this.showProblems()
+    this.finalise?.draftChanged()
   }
 
   linesChanged () {
@@ -214,8 +240,13 @@ export class EditorView {
     this.showProblems()
   }
 
+  /** The draft's problems: the server's, or the page's until the server has spoken. */
+  get problems () {
+    return this.server?.problems ?? this.initial?.problems ?? []
+  }
+
   showTotals () {
-    const totals = this.server?.totals ?? this.storedTotals
+    const totals = this.server?.totals ?? this.initial?.totals ?? this.storedTotals
     if (!totals) return
     const currency = totals.currency || this.currency
     this.totals.render(totals, currency)
@@ -228,19 +259,47 @@ export class EditorView {
   showProblems () {
     const header = new Map()
     const byLine = new Map()
-    for (const problem of this.server?.problems ?? []) {
+    const byCharge = new Map()
+    const add = (groups, key, field, message) => {
+      const fields = groups.get(key) ?? new Map()
+      // The first problem of a field is the one to fix first.
+      if (!fields.has(field)) fields.set(field, message)
+      groups.set(key, fields)
+    }
+    for (const problem of this.problems) {
       const field = String(problem.field ?? '').replace(/^(meta|line)\./, '')
-      const message = t(String(problem.message ?? ''))
-      if (problem.line_id) {
-        const fields = byLine.get(String(problem.line_id)) ?? new Map()
-        fields.set(field, message)
-        byLine.set(String(problem.line_id), fields)
-      } else {
-        header.set(field, message)
-      }
+      const message = problemMessage(problem)
+      const charge = CHARGE_FIELD.exec(field)
+      if (problem.line_id) add(byLine, String(problem.line_id), field, message)
+      else if (charge) add(byCharge, Number(charge[1]), charge[2], message)
+      else if (!header.has(field)) header.set(field, message)
     }
     this.header.setProblems(header)
     for (const row of this.lines.rows.values()) row.setProblems(byLine.get(row.id) ?? new Map())
+    this.charges.setProblems(byCharge)
+    // The total is the calculator's over what it could read: say when that is not all.
+    const warning = this.root.querySelector('#totals-warning')
+    const count = EDITABLE_STATUSES.has(this.status) ? this.problems.length : 0
+    warning.hidden = count === 0
+    warning.firstElementChild.textContent = count ? problemsLabel(count) : ''
+  }
+
+  /** The field a problem is about, where this page has it. */
+  fieldOf (problem) {
+    const field = String(problem.field ?? '').replace(/^(meta|line)\./, '')
+    if (problem.line_id) {
+      const row = this.lines.rows.get(String(problem.line_id))
+      return row?.inputs[field] ?? row?.inputs.description ?? null
+    }
+    const charge = CHARGE_FIELD.exec(field)
+    if (charge) {
+      const row = [...this.charges.rows.values()][Number(charge[1]) - 1]
+      return row?.inputs[charge[2]] ?? null
+    }
+    const selector = field === 'notes' ? '#f-notes'
+      : field.startsWith('payment.') ? `[data-payment="${CSS.escape(field.slice(8))}"]`
+        : `[data-meta="${CSS.escape(field)}"]`
+    return this.root.querySelector(selector)
   }
 
   showFinal (number, finalisedBy) {
@@ -255,6 +314,11 @@ export class EditorView {
     this.finalBanner.hidden = false
     this.showStatus()
     if (this.number) {
+      // Issued: its documents replace the draft's preview.
+      if (this.previewLink) this.previewLink.hidden = true
+      this.issued.show()
+    }
+    if (this.number) {
       this.root.querySelector('#doc-title').textContent = this.number
       const docNumber = this.root.querySelector('#doc-number')
       docNumber.textContent = this.number
@@ -263,6 +327,13 @@ export class EditorView {
     }
     this.claims.giveBack()
     this.applyAccess()
+  }
+
+  /** The issued panel learnt a new status (a payment, a credit note). */
+  issuedStatus (status) {
+    if (status === this.status || EDITABLE_STATUSES.has(status)) return
+    this.status = status
+    this.showStatus()
   }
 
   showStatus () {
@@ -293,6 +364,8 @@ export class EditorView {
     const editable = this.editable
     const canEditTax = this.config.canEditTax
     this.header.setAccess({ editable, canEditTax })
+    this.charges.setAccess(editable && this.config.canEditTerms)
+    this.payment.setAccess(editable && this.config.canEditTerms)
     for (const row of this.lines.rows.values()) {
       const holder = this.claimsByLine[row.id]
       row.setClaim(holder && String(holder.user_id) !== String(this.config.userId) ? holder : null)

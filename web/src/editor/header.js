@@ -1,6 +1,12 @@
 // The header of the draft (customer, dates, currency, language, reference: values of the
 // `meta` map) and its notes (a Y.Text bound character by character).
+//
+// Dates stay "YYYY-MM-DD" in the document and in the date inputs, which the browser draws in
+// its own locale; the date is also written out in the reader's language next to its input,
+// so that "01/03/2027" cannot be read two ways.
 
+import { markProblem } from '../lib/dom.js'
+import { day } from '../lib/format.js'
 import { TextBinding } from '../lib/textbinding.js'
 import { ensureOption } from './lines.js'
 
@@ -16,6 +22,8 @@ export class HeaderFields {
     this.cells = new Map([...cells].map((cell) => [cell.dataset.field, cell]))
     this.notes = root.querySelector('#f-notes')
     this.customerDetail = root.querySelector('#customer-detail')
+    this.datesShown = new Map([...root.querySelectorAll('[data-date-for]')]
+      .map((element) => [element.dataset.dateFor, element]))
     this.session = null
     this.notesBinding = null
     this.onMeta = () => this.update()
@@ -50,6 +58,7 @@ export class HeaderFields {
     const key = input.dataset.meta
     if (input.value !== (this.session.meta.get(key) ?? '')) this.session.meta.set(key, input.value)
     if (key === 'customer_id') this.showCustomer()
+    this.showDates()
   }
 
   update () {
@@ -66,6 +75,18 @@ export class HeaderFields {
       if (focused) input.setSelectionRange(caret, caret)
     }
     this.showCustomer()
+    this.showDates()
+  }
+
+  showDates () {
+    for (const [key, element] of this.datesShown) {
+      const input = this.inputs.find((candidate) => candidate.dataset.meta === key)
+      const value = input?.value ?? ''
+      const text = /^\d{4}-\d{2}-\d{2}$/.test(value) ? day(value) : ''
+      if (element.textContent !== text) element.textContent = text
+      // An empty date that cannot be changed shows nothing rather than "mm/dd/yyyy".
+      input?.classList.toggle('is-empty', value === '')
+    }
   }
 
   showCustomer () {
@@ -87,22 +108,10 @@ export class HeaderFields {
     this.notes.readOnly = !editable
   }
 
-  /** Header problems: field -> message ("customer_id", "due_date", "currency"...). */
+  /** Header problems: field -> message ("customer_id", "due_date", "payment.prepaid"...). */
   setProblems (problems) {
     for (const [field, cell] of this.cells) {
-      const message = problems.get(field)
-      cell.classList.toggle('has-error', Boolean(message))
-      let note = cell.querySelector('.field-error')
-      if (message) {
-        if (!note) {
-          note = document.createElement('span')
-          note.className = 'field-error'
-          cell.append(note)
-        }
-        note.textContent = message
-      } else {
-        note?.remove()
-      }
+      markProblem(cell, cell.querySelector('.in'), problems.get(field))
     }
   }
 }

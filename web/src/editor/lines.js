@@ -8,7 +8,7 @@ import * as Y from 'yjs'
 import { randomKey } from '../lib/api.js'
 import { toDocumentDecimal, toShownDecimal } from '../lib/format.js'
 import { TextBinding } from '../lib/textbinding.js'
-import { paint } from '../lib/dom.js'
+import { markProblem, paint } from '../lib/dom.js'
 import { t } from '../lib/i18n.js'
 
 export const AMOUNT_FIELDS = Object.freeze(['quantity', 'unit_price', 'vat_rate', 'discount'])
@@ -147,24 +147,7 @@ class LineRow {
   /** Mark fields with the server's problems: field -> message. */
   setProblems (problems) {
     for (const [field, cell] of Object.entries(this.cells)) {
-      const message = problems.get(field)
-      const input = this.inputs[field]
-      const empty = !input || input.value.trim() === ''
-      cell.classList.toggle('has-error', Boolean(message) && !empty)
-      cell.classList.toggle('is-empty-required', Boolean(message) && empty)
-      let note = cell.querySelector('.field-error')
-      if (message && !empty) {
-        if (!note) {
-          note = document.createElement('span')
-          note.className = 'field-error'
-          cell.append(note)
-        }
-        note.textContent = message
-        input?.setAttribute('aria-invalid', 'true')
-      } else {
-        note?.remove()
-        input?.removeAttribute('aria-invalid')
-      }
+      markProblem(cell, this.inputs[field], problems.get(field))
     }
   }
 

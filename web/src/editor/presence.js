@@ -3,12 +3,12 @@
 
 import { avatar, paint } from '../lib/dom.js'
 import { initials } from '../lib/format.js'
-import { t } from '../lib/i18n.js'
+import { labels, t } from '../lib/i18n.js'
 
 export class PresenceView {
   /**
    * @param {HTMLElement} root
-   * @param {{userId: string, userName: string, userColor: string}} config
+   * @param {{userId: string, userName: string, userColor: string, canEdit: boolean}} config
    */
   constructor (root, config) {
     this.root = root
@@ -28,21 +28,26 @@ export class PresenceView {
   }
 
   renderAvatars (session, people) {
+    const roles = labels('watchers')
+    const watchers = new Set(Array.isArray(roles) ? roles : [])
     const byUser = new Map()
     for (const [clientId, state] of people) {
       const self = clientId === session.doc.clientID
-      // The server stamps others with their user id; this tab's own state has none.
+      // The server stamps others with their user id and role; this tab's own state has none.
       const key = self ? String(this.config.userId) : String(state.user.id ?? `client-${clientId}`)
-      if (!byUser.has(key) || self) byUser.set(key, { ...state.user, self })
+      const watching = self ? !this.config.canEdit : watchers.has(state.user.role)
+      if (!byUser.has(key) || self) byUser.set(key, { ...state.user, self, watching })
     }
     const everyone = [...byUser.values()].sort((a, b) => Number(b.self) - Number(a.self))
-    const signature = JSON.stringify(everyone.map((p) => [p.name, p.color, p.self]))
+    const signature = JSON.stringify(everyone.map((p) => [p.name, p.color, p.self, p.watching]))
     if (signature === this.signature) return
     this.signature = signature
     this.avatars.replaceChildren(...everyone.map((person) => {
       const name = person.self ? `${person.name} (${t('you')})` : person.name
-      const element = avatar(name, person.color, initials(person.name))
+      const element = avatar(person.watching ? `${name} · ${t('watching')}` : name,
+        person.color, initials(person.name))
       element.dataset.userName = person.name
+      element.classList.toggle('is-watching', person.watching)
       return element
     }))
     const names = everyone.map((person) => person.name).join(', ')

@@ -28,6 +28,8 @@ export class DraftSession {
     this.meta = this.doc.getMap('meta')
     this.notes = this.doc.getText('notes')
     this.lines = this.doc.getArray('lines')
+    this.charges = this.doc.getArray('charges')
+    this.payment = this.doc.getMap('payment')
     this.deniedReason = ''
     this.ended = false
 

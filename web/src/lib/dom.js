@@ -51,3 +51,48 @@ export const socketUrl = (path) => {
   const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:'
   return `${scheme}//${window.location.host}${path}`
 }
+
+/**
+ * Mark a field with its problem (or clear it: message null). An empty field that needs a
+ * value is marked as missing, a field whose value is wrong as an error; both say why.
+ * @param {HTMLElement} cell the `.cell` around the field
+ * @param {HTMLInputElement|HTMLSelectElement|HTMLTextAreaElement|null|undefined} input
+ * @param {string|null|undefined} message
+ */
+export const markProblem = (cell, input, message) => {
+  const empty = !input || String(input.value ?? '').trim() === ''
+  cell.classList.toggle('has-error', Boolean(message) && !empty)
+  cell.classList.toggle('is-missing', Boolean(message) && empty)
+  let note = cell.querySelector('.field-error')
+  if (!message) {
+    note?.remove()
+    input?.removeAttribute('aria-invalid')
+    return
+  }
+  if (!note) {
+    note = h('span', { class: 'field-error' })
+    cell.append(note)
+  }
+  if (note.textContent !== message) note.textContent = message
+  input?.setAttribute('aria-invalid', 'true')
+}
+
+const SVG = 'http://www.w3.org/2000/svg'
+// An open eye: someone who watches or views without editing.
+const EYE_PATH = 'M1.5 8s2.5-4.5 6.5-4.5S14.5 8 14.5 8 12 12.5 8 12.5 1.5 8 1.5 8z' +
+  'M8 10a2 2 0 1 0 0-4 2 2 0 0 0 0 4z'
+
+/** The eye icon, decorative (the text next to it says the same). */
+export const eyeIcon = () => {
+  const svg = document.createElementNS(SVG, 'svg')
+  svg.setAttribute('viewBox', '0 0 16 16')
+  svg.setAttribute('aria-hidden', 'true')
+  svg.setAttribute('class', 'icon-eye')
+  const path = document.createElementNS(SVG, 'path')
+  path.setAttribute('d', EYE_PATH)
+  path.setAttribute('fill', 'none')
+  path.setAttribute('stroke', 'currentColor')
+  path.setAttribute('stroke-width', '1.4')
+  svg.append(path)
+  return svg
+}
