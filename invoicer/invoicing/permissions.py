@@ -73,8 +73,12 @@ TAX_FIELDS = frozenset({
     "line.vat_rate", "line.vat_category", "line.exemption_reason", "meta.currency",
 })
 
-_WHOLE_FIELDS = frozenset({"notes", "lines"})
-_FIELD_PREFIXES = ("meta.", "line.")
+_WHOLE_FIELDS = frozenset({"notes", "lines", "charges"})
+_FIELD_PREFIXES = ("meta.", "line.", "payment.")
+# Document allowances and charges carry VAT; payment terms and prepaid amounts change what is
+# due: both are the tax roles' business, like the rates.
+_TAX_WHOLE_FIELDS = frozenset({"charges"})
+_TAX_PREFIXES = ("payment.",)
 
 
 def _role(role: Role | str) -> Role | None:
@@ -103,13 +107,19 @@ def may_edit_draft(role: Role | str) -> bool:
 def may_edit_field(role: Role | str, field: str) -> bool:
     """Whether the role may change one draft field.
 
-    `field` is "meta.<key>", "notes", "line.<key>" or "lines" (adding or removing lines).
-    Tax fields need `invoice_edit_tax` on top of `invoice_edit`, every other key needs
+    `field` is "meta.<key>", "notes", "line.<key>", "lines" (adding or removing lines),
+    "charges" (document allowances and charges) or "payment.<key>". Tax fields, charges and
+    payment need `invoice_edit_tax` on top of `invoice_edit`, every other key needs
     `invoice_edit`; a name of any other shape is refused to everyone.
     """
     if not _is_field_name(field) or not may_edit_draft(role):
         return False
-    return field not in TAX_FIELDS or can(role, Permission.INVOICE_EDIT_TAX)
+    return not _is_tax_field(field) or can(role, Permission.INVOICE_EDIT_TAX)
+
+
+def _is_tax_field(field: str) -> bool:
+    return (field in TAX_FIELDS or field in _TAX_WHOLE_FIELDS
+            or field.startswith(_TAX_PREFIXES))
 
 
 def _is_field_name(field: str) -> bool:

@@ -23,7 +23,7 @@ from starlette.routing import Mount, Route
 
 from ..collab import RoomBusy
 from ..collab.draftdoc import initial_update
-from ..invoicing.draft import Problem, finalisation_problems, read_draft
+from ..invoicing.draft import Problem, finalisation_problems, problem, read_draft
 from ..invoicing.lifecycle import Status, can_transition, is_final
 from ..invoicing.money import to_plain
 from ..invoicing.permissions import Permission, can
@@ -251,8 +251,8 @@ def _day(text: str) -> Any:
 
 async def _with_editors(services: Services, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for row in rows:
-        if not is_final(row["status"]):
-            row["editors"] = await services.backends.presence.editors(row["id"])
+        # Issued invoices too: who is looking at one shows as "viewing" on the board.
+        row["editors"] = await services.backends.presence.editors(row["id"])
     return rows
 
 
@@ -397,8 +397,7 @@ def _delivery_date(document: dict[str, Any]) -> tuple[date | None, list[Problem]
         return date.fromisoformat(str(text).strip()), []
     except ValueError:
         shown = str(text)[:20]
-        return None, [Problem(None, None, "delivery_date",
-                              f"«{shown}» is not a date (YYYY-MM-DD)")]
+        return None, [problem("delivery_date", "not_a_date", {"value": shown})]
 
 
 async def _earlier_result(

@@ -62,6 +62,9 @@ _SCHEMAS: dict[str, Any] = {
             "field": {"type": "string", "examples": ["unit_price"]},
             "message": {"type": "string"},
             "text": {"type": "string", "examples": ["Line 2, unit_price: «abc» is not a number"]},
+            "code": {"type": "string", "examples": ["not_a_number"],
+                     "description": "stable code of the message, for translations"},
+            "params": {"type": "object", "description": "values the message names"},
         },
     },
     "CustomerInput": {
@@ -301,6 +304,10 @@ def _paths() -> dict[str, Any]:
             "parameters": _PATH_ID,
             "responses": {"200": _json(_ref("Invoice"), "The invoice"),
                           **_errors(401, 403, 404)},
+        }, "delete": {
+            "summary": "Delete a draft (an issued invoice is corrected by a credit note)",
+            "parameters": _PATH_ID,
+            "responses": {"204": {"description": "Deleted"}, **_errors(401, 403, 404, 409)},
         }},
         "/api/invoices/{invoice_id}/finalize": {"post": {
             "summary": "Finalise a draft: number it and store it immutably",

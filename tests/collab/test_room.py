@@ -295,3 +295,19 @@ async def test_a_client_that_reconnects_is_visible_again_at_once(registry):
     again = await peer(registry, "sam")
     again.set_awareness({"focus": {"field": "notes"}}, client_id=client_id)
     await until(lambda: "Sam Patel" in claire.users(), timeout=1)
+
+
+async def test_an_accountant_adds_a_charge_while_someone_holds_a_line(registry):
+    from invoicer.collab.draftdoc import extra_roots
+
+    claire, sam = await peer(registry, "claire"), await peer(registry, "sam")
+    await registry.claim(INVOICE, "L1", EDITORS["sam"])
+    await until(lambda: "L1" in claire.server_state().get("claims", {}))
+    charges, payment = extra_roots(claire.doc)
+    charges.append(Map({"id": "c1", "amount": "15.00", "vat_rate": "20", "is_charge": "true"}))
+    payment["terms"] = "30 days"
+    await until(lambda: len(extra_roots(sam.doc)[0]) == 1)
+    assert claire.closed is None
+    extra_roots(sam.doc)[1]["prepaid"] = "10.00"  # sales may not change what is due
+    await until(lambda: sam.closed is not None)
+    assert "payment.prepaid" in sam.closed[1]

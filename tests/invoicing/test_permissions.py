@@ -77,3 +77,14 @@ def test_permission_table_shows_the_one_table():
     for row in table:
         for role, held in row["roles"].items():
             assert held is can(role, row["permission"])
+
+
+def test_charges_and_payment_terms_are_the_tax_roles_business():
+    from invoicer.invoicing.permissions import may_edit_field
+
+    for field in ("charges", "payment.terms", "payment.prepaid"):
+        assert may_edit_field("accountant", field)
+        assert may_edit_field("owner", field)
+        assert not may_edit_field("sales", field)
+        assert not may_edit_field("viewer", field)
+    assert not may_edit_field("accountant", "payment.")
