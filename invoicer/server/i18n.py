@@ -197,6 +197,7 @@ BROWSER_MESSAGES: tuple[str, ...] = (
     N_("Finalising… editing is paused for a moment."),
     N_("Your role ({role}) can watch this draft live but not change it."),
     N_("This invoice is {status}: it can no longer be edited."),
+    N_("{name} deleted this draft."),
     N_("{name} is changing the amounts of this line"),
     N_("{name} is changing this line's amounts. Try again when they are done."),
     N_("Your change was refused: {reason}. The draft was reloaded from the server."),

@@ -160,6 +160,10 @@ class Board {
       showConnection(this.badge, 'live')
       this.render(changed)
       for (const row of this.rows.values()) this.scheduleCheck(row, known.size ? changed : null)
+    } else if (message.type === 'removed' && message.id) {
+      // A deleted draft: it had no number, so it simply leaves the board.
+      this.rows.delete(String(message.id))
+      this.render(new Set())
     } else if (message.type === 'invoice' && message.invoice) {
       const id = String(message.invoice.id)
       this.rows.set(id, message.invoice)

@@ -307,7 +307,9 @@ export class EditorView {
     if (EDITABLE_STATUSES.has(this.status)) this.status = 'finalised'
     const name = typeof finalisedBy === 'object' && finalisedBy ? finalisedBy.name : finalisedBy
     const statusLabel = labels('statuses')[this.status] ?? this.status
-    this.finalBanner.textContent = name && this.number
+    this.finalBanner.textContent = this.status === 'deleted'
+      ? t('{name} deleted this draft.', { name: name || '?' })
+      : name && this.number
       ? t('Finalised by {name} as {number}', { name, number: this.number })
       : this.number ? t('Finalised as {number}', { number: this.number })
         : t('This invoice is {status}: it can no longer be edited.', { status: statusLabel })
