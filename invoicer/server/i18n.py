@@ -233,6 +233,15 @@ BROWSER_MESSAGES: tuple[str, ...] = (
     N_("watching"),
     N_("viewing"),
     N_("Not ready to finalise"),
+    # Deleting a draft from its editor.
+    N_("Deleting…"),
+    N_("This invoice is no longer a draft: it can no longer be deleted."),
+    N_("Deleting failed: {message}"),
+    # Importing an e-invoice file from the invoice list.
+    N_("Importing…"),
+    N_("{file} could not be imported: {message}"),
+    N_("The file is over {size} MiB: an e-invoice is much smaller."),
+    N_("The server could not be reached. Try again in a moment."),
     # An issued invoice: its settlement, payments and credit notes.
     N_("Payment of {amount}"),
     N_("Payment of {amount} recorded."),

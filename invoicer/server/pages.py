@@ -58,6 +58,7 @@ from .auth import AuthUser, authenticate, client_ip, current_user, login, logout
 from .board import publish_invoice
 from .errors import ApiError
 from .i18n import N_
+from .imports import MAX_IMPORT_BYTES
 from .services import Services, services_of
 from .throttle import SignInThrottle
 
@@ -96,8 +97,12 @@ _PAYMENT_METHODS = {
     "other": N_("Other"),
 }
 
+# Statuses a live draft can show beyond the life cycle's: a deleted draft's open editors.
+_ROOM_STATUS_LABELS = {"deleted": N_("Deleted")}
+
 _NOTICES = {
     "customer_added": ("success", N_("Customer added.")),
+    "draft_deleted": ("success", N_("Draft deleted.")),
     "signed_out": ("info", N_("You are signed out.")),
 }
 
@@ -367,7 +372,9 @@ async def invoice_list(request: Request, reader: Reader, user: AuthUser) -> Resp
     rows = [await _list_row(services, row) for row in await services.store.board_rows(user.org_id)]
     customers = await services.store.customers(user.org_id)
     return _render(request, "invoices.html", reader, nav="invoices", invoices=rows,
-                   customers=customers, stats=_stats(rows, reader.language))
+                   customers=customers, stats=_stats(rows, reader.language),
+                   import_max_bytes=MAX_IMPORT_BYTES,
+                   messages=i18n.browser_messages(reader.language))
 
 
 async def _list_row(services: Services, row: dict[str, Any]) -> dict[str, Any]:
@@ -452,12 +459,14 @@ async def editor_page(request: Request, reader: Reader, user: AuthUser) -> Respo
         # Document charges and payment terms change what is owed: the tax roles' fields.
         can_edit_terms=can_edit_tax,
         can_finalize=can(user.role, Permission.INVOICE_FINALIZE),
+        # Drafts only: an issued invoice is corrected by a credit note, never deleted.
+        can_delete=can(user.role, Permission.INVOICE_DELETE_DRAFT) and is_editable(invoice.status),
         can_record_payment=can(user.role, Permission.PAYMENT_RECORD),
         reference_max=MAX_REFERENCE_LENGTH,
         default_vat_rate=_STANDARD_VAT.get(reader.org.country if reader.org else "", ""),
         messages=i18n.browser_messages(language),
         editor_labels={
-            "statuses": i18n.labels(language, i18n.STATUS_LABELS),
+            "statuses": i18n.labels(language, {**i18n.STATUS_LABELS, **_ROOM_STATUS_LABELS}),
             "fields": i18n.labels(language, i18n.FIELD_LABELS),
             "problems": i18n.problem_messages(language),
             "mentions": i18n.vat_mentions(language),

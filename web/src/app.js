@@ -1,8 +1,10 @@
 // Loaded by every page: gives avatars their person's colour. Colours are data, and the strict
 // CSP forbids style attributes in the HTML, so they arrive as data-color and are set here.
-// The administration page's hash chain is read here too: it needs no module of its own.
+// The administration page's hash chain and the invoice list's import are set up here too:
+// neither needs a module of its own.
 
 import { paint } from './lib/dom.js'
+import { ImportControl } from './importer.js'
 import { showLedger } from './ledger.js'
 
 for (const element of document.querySelectorAll('[data-color]')) {
@@ -11,3 +13,6 @@ for (const element of document.querySelectorAll('[data-color]')) {
 
 const ledger = document.getElementById('ledger')
 if (ledger) showLedger(ledger)
+
+const importForm = document.getElementById('import-form')
+if (importForm) new ImportControl(importForm) // eslint-disable-line no-new

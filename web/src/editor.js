@@ -8,6 +8,7 @@ import { toast } from './lib/dom.js'
 import { money } from './lib/format.js'
 import { t, labels } from './lib/i18n.js'
 import { LineClaims } from './editor/claims.js'
+import { DeleteDialog } from './editor/delete.js'
 import { problemMessage, problemsLabel } from './lib/problems.js'
 import { FinaliseDialog } from './editor/finalise.js'
 import { HeaderFields } from './editor/header.js'
@@ -41,6 +42,7 @@ const readConfig = (root) => {
     canEdit: data.canEdit === 'true',
     canEditTax: data.canEditTax === 'true',
     canEditTerms: data.canEditTerms === 'true',
+    canDelete: data.canDelete === 'true',
     defaultVatRate: data.defaultVatRate || ''
   }
 }
@@ -70,6 +72,8 @@ export class EditorView {
     this.everConnected = false
     this.ended = false
     this.offlineEdits = false
+    // Deleted from this page: on the way back to the list, with nothing left to send.
+    this.leaving = false
     this.refusals = []
     this.server = null
     this.status = this.config.status
@@ -90,6 +94,7 @@ export class EditorView {
     this.keyHint = root.querySelector('#kbd-hint')
     this.finaliseButton = root.querySelector('#finalise-button')
     this.previewLink = root.querySelector('#preview-link')
+    this.deleteButton = root.querySelector('#delete-button')
 
     this.lines = new LinesTable(this, root)
     this.header = new HeaderFields(this, root)
@@ -115,6 +120,13 @@ export class EditorView {
         done: (number) => this.showFinal(number, this.config.userName)
       })
       this.finaliseButton.addEventListener('click', () => this.finalise.open())
+    }
+    if (this.deleteButton && this.config.canDelete) {
+      this.deleting = new DeleteDialog(root, {
+        apiPath: this.config.apiPath,
+        done: () => this.leave()
+      })
+      this.deleteButton.addEventListener('click', () => this.deleting.open())
     }
     this.listen()
     this.showTotals()
@@ -199,6 +211,13 @@ export class EditorView {
     this.open()
   }
 
+  /** This page deleted the draft: back to the list, which says so. */
+  leave () {
+    this.leaving = true
+    this.claims.giveBack()
+    window.location.assign('/invoices?done=draft_deleted')
+  }
+
   end (message) {
     this.ended = true
     this.noticeBanner.textContent = message
@@ -266,7 +285,9 @@ export class EditorView {
       if (!fields.has(field)) fields.set(field, message)
       groups.set(key, fields)
     }
-    for (const problem of this.problems) {
+    // A deleted draft has nothing left to fix.
+    const problems = this.status === 'deleted' ? [] : this.problems
+    for (const problem of problems) {
       const field = String(problem.field ?? '').replace(/^(meta|line)\./, '')
       const message = problemMessage(problem)
       const charge = CHARGE_FIELD.exec(field)
@@ -279,7 +300,7 @@ export class EditorView {
     this.charges.setProblems(byCharge)
     // The total is the calculator's over what it could read: say when that is not all.
     const warning = this.root.querySelector('#totals-warning')
-    const count = EDITABLE_STATUSES.has(this.status) ? this.problems.length : 0
+    const count = EDITABLE_STATUSES.has(this.status) ? problems.length : 0
     warning.hidden = count === 0
     warning.firstElementChild.textContent = count ? problemsLabel(count) : ''
   }
@@ -313,8 +334,12 @@ export class EditorView {
       ? t('Finalised by {name} as {number}', { name, number: this.number })
       : this.number ? t('Finalised as {number}', { number: this.number })
         : t('This invoice is {status}: it can no longer be edited.', { status: statusLabel })
+    this.finalBanner.dataset.kind = this.status === 'deleted' ? 'deleted' : 'final'
     this.finalBanner.hidden = false
     this.showStatus()
+    this.deleting?.close()
+    // A deleted draft has no preview any more.
+    if (this.status === 'deleted' && this.previewLink) this.previewLink.hidden = true
     if (this.number) {
       // Issued: its documents replace the draft's preview.
       if (this.previewLink) this.previewLink.hidden = true
@@ -379,6 +404,10 @@ export class EditorView {
       this.finaliseButton.hidden = !EDITABLE_STATUSES.has(this.status)
       this.finaliseButton.disabled = !editable
     }
+    if (this.deleteButton) {
+      this.deleteButton.hidden = !EDITABLE_STATUSES.has(this.status) || this.leaving
+      this.deleteButton.disabled = !editable
+    }
     const watching = !this.config.canEdit && EDITABLE_STATUSES.has(this.status)
     this.readonlyBanner.hidden = !watching
     if (watching) {
@@ -420,7 +449,7 @@ export class EditorView {
     window.addEventListener('online', () => this.updateBadge())
     window.addEventListener('offline', () => this.updateBadge())
     window.addEventListener('beforeunload', (event) => {
-      if (!this.unsent) return
+      if (this.leaving || !this.unsent) return
       event.preventDefault()
       event.returnValue = t('Some edits have not reached the server yet.')
     })

@@ -1,7 +1,18 @@
-// JSON requests to the REST API with the session cookie of the page.
+// Requests to the REST API with the session cookie of the page.
 
 const csrfToken = () =>
   document.querySelector('meta[name="csrf-token"]')?.getAttribute('content') ?? ''
+
+/** The answer's status and JSON body (null when it has none, as a 204). */
+const answerOf = async (response) => {
+  let data = null
+  try {
+    data = await response.json()
+  } catch {
+    data = null
+  }
+  return { status: response.status, ok: response.ok, data }
+}
 
 /**
  * @param {string} method
@@ -25,13 +36,26 @@ export const api = async (method, path, { body, headers = {}, keepalive = false 
     },
     body: body === undefined ? undefined : JSON.stringify(body)
   })
-  let data = null
-  try {
-    data = await response.json()
-  } catch {
-    data = null
-  }
-  return { status: response.status, ok: response.ok, data }
+  return answerOf(response)
+}
+
+/**
+ * POST a file as multipart/form-data (the browser writes the boundary of the Content-Type).
+ * @param {string} path
+ * @param {string} field the form field the server reads the file from
+ * @param {File} file
+ * @returns {Promise<{status: number, ok: boolean, data: any}>}
+ */
+export const postFile = async (path, field, file) => {
+  const form = new FormData()
+  form.append(field, file, file.name)
+  const response = await fetch(path, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { Accept: 'application/json', 'X-CSRF-Token': csrfToken() },
+    body: form
+  })
+  return answerOf(response)
 }
 
 /** A random key, to make a request idempotent or name a new line. */
