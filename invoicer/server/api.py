@@ -30,7 +30,7 @@ from ..invoicing.permissions import Permission, can
 from ..storage import AlreadyFinal, FinalisedInvoice, IdempotencyConflict
 from ..storage.customers import CUSTOMER_FIELDS
 from ..storage.models import Customer, Invoice
-from .auth import AuthUser, client_ip, current_user
+from .auth import AuthUser, client_ip, csrf_satisfied, current_user
 from .board import board_topic, publish_invoice
 from .documents import legal_check
 from .errors import ApiError
@@ -80,6 +80,8 @@ async def require(request: Request, permission: Permission | None = None) -> Aut
             401, "not_authenticated", "sign in, or send Authorization: Bearer TOKEN",
             headers={"WWW-Authenticate": "Bearer"},
         )
+    if not csrf_satisfied(request):
+        raise ApiError(403, "csrf", "send this session's X-CSRF-Token header, or use a token")
     if permission is not None and not can(user.role, permission):
         raise ApiError(403, "forbidden",
                        f"your role ({user.role}) does not have the {permission} permission")

@@ -9,6 +9,7 @@ stored as their SHA-256. Passwords are hashed with argon2id. Neither is ever log
 from __future__ import annotations
 
 import hashlib
+import hmac
 import logging
 import secrets
 from dataclasses import asdict, dataclass
@@ -25,10 +26,12 @@ from ..storage.accounts import create_token
 from ..storage.models import User
 
 __all__ = [
+    "CSRF_SESSION_KEY",
     "AuthUser",
     "authenticate",
     "bearer_token",
     "client_ip",
+    "csrf_satisfied",
     "current_user",
     "hash_password",
     "issue_token",
@@ -159,6 +162,7 @@ async def _resolve(conn: HTTPConnection) -> AuthUser | None:
     store: Store = conn.app.state.services.store
     user = await _from_session(conn, store)
     if user is not None:
+        conn.scope["invoicer.by_session"] = True
         return user
     token = bearer_token(conn) or conn.query_params.get("token")
     if not token:
@@ -178,6 +182,27 @@ async def _from_session(conn: HTTPConnection, store: Store) -> AuthUser | None:
     if user is None or session.get(_SESSION_KEY) != _session_key(user):
         return None
     return AuthUser.of(user)
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+CSRF_SESSION_KEY = "csrf"
+
+
+def csrf_satisfied(request: HTTPConnection) -> bool:
+    """Whether a call that changes data may rely on the session cookie.
+
+    A browser sends the cookie with any request, even one another site makes it send; the
+    pages' scripts therefore send this session's token in `X-CSRF-Token`, which another site
+    cannot read. Token-authenticated calls carry no cookie risk.
+    """
+    if request.scope.get("type") != "http" or request.scope.get("method") in SAFE_METHODS:
+        return True
+    if not request.scope.get("invoicer.by_session"):
+        return True
+    expected = request.scope.get("session", {}).get(CSRF_SESSION_KEY)
+    sent = request.headers.get("x-csrf-token")
+    return isinstance(expected, str) and isinstance(sent, str) and hmac.compare_digest(
+        expected, sent)
 
 
 def client_ip(conn: HTTPConnection) -> str | None:

@@ -19,7 +19,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from invoicer.collab import ClaimConflict, ConnectionClosed, Editor, RoomBusy
 from invoicer.invoicing.permissions import Permission, can, may_edit_draft
 
-from .auth import current_user
+from .auth import csrf_satisfied, current_user
 from .close_codes import FORBIDDEN, MALFORMED, NOT_AUTHENTICATED, NOT_FOUND
 
 log = logging.getLogger("invoicer.server.live")
@@ -141,6 +141,8 @@ async def _claim_context(request: Request) -> tuple[Any, Editor, str] | Response
     user = await current_user(request)
     if user is None:
         return _error(401, "not_authenticated", "sign in or pass a valid token")
+    if not csrf_satisfied(request):
+        return _error(403, "csrf", "send this session's X-CSRF-Token header, or use a token")
     invoice_id = request.path_params["invoice_id"]
     info = await services.store.invoice_info(invoice_id)
     if info is None or str(info["org_id"]) != str(user.org_id):

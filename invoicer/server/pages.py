@@ -54,7 +54,15 @@ from . import i18n
 # the new draft's currency, dates and language, a customer's fields), so that both ways of
 # creating a draft or a customer agree.
 from .api import _customer_of, _customer_values, _new_draft_meta
-from .auth import AuthUser, authenticate, client_ip, current_user, login, logout
+from .auth import (
+    CSRF_SESSION_KEY,
+    AuthUser,
+    authenticate,
+    client_ip,
+    current_user,
+    login,
+    logout,
+)
 from .board import publish_invoice
 from .errors import ApiError
 from .i18n import N_
@@ -68,7 +76,7 @@ log = logging.getLogger(__name__)
 
 TEMPLATES_DIR = Path(invoicer.__file__).resolve().parents[1] / "web" / "templates"
 
-_CSRF_SESSION_KEY = "csrf"
+_CSRF_SESSION_KEY = CSRF_SESSION_KEY
 _LANGUAGE_SESSION_KEY = "language"
 _HOME = "/invoices"
 
