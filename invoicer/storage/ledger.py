@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from ..invoicing.chain import GENESIS, chain_hash
 from .db import Database
-from .models import INVOICE_TYPE, Invoice, InvoiceLine, Organization
+from .models import INVOICE_TYPE, Invoice, InvoiceLine, NumberSequence, Organization
 
 __all__ = [
     "ChainBreak", "ChainReport", "ChainState", "chain_state", "invoice_record", "last_link",
@@ -85,7 +85,7 @@ def last_link(session: Session, org_id: str) -> tuple[int, str]:
 @dataclass(frozen=True)
 class ChainBreak:
     org_id: str
-    invoice_id: str
+    invoice_id: str | None
     number: str | None
     chain_index: int | None
     reason: str
@@ -166,7 +166,30 @@ def _verify_org(session: Session, org_id: str) -> tuple[int, ChainBreak | None]:
                 org_id, invoice.id, invoice.number, invoice.chain_index, reason
             )
         previous = invoice.hash or ""
-    return len(invoices), None
+    return len(invoices), _missing_tail(session, org_id, invoices)
+
+
+def _missing_tail(session: Session, org_id: str, invoices: list[Invoice]) -> ChainBreak | None:
+    """Links that were deleted from the end of the chain.
+
+    Every number the sequences handed out went, in the same transaction, to a document linked
+    into the chain; fewer links than numbers means documents were removed after issue (the
+    links left still verify, so only this count shows it).
+    """
+    issued = sum(
+        value - 1 for value in session.exec(
+            select(NumberSequence.next_value).where(NumberSequence.org_id == org_id)
+        ).all()
+    )
+    if issued <= len(invoices):
+        return None
+    last = invoices[-1] if invoices else None
+    return ChainBreak(
+        org_id, last.id if last else None, last.number if last else None,
+        len(invoices) + 1,
+        f"{issued - len(invoices)} issued document(s) missing after link {len(invoices)}"
+        f"{f' ({last.number})' if last else ''}: the numbering issued {issued}",
+    )
 
 
 def _link_problem(

@@ -195,3 +195,16 @@ def test_verify_finds_a_deleted_invoice(any_db: Database, tenant: Tenant):
         session.execute(text("DELETE FROM docupdate WHERE invoice_id = :i"), {"i": ids[0]})
         session.execute(text("DELETE FROM invoice WHERE id = :i"), {"i": ids[0]})
     assert verify_chain(any_db, tenant.org_id).first_break.number == numbers[1]
+
+
+def test_verify_finds_the_last_invoice_deleted(any_db: Database, tenant: Tenant):
+    ids = [new_draft(any_db, tenant) for _ in range(3)]
+    numbers = [finalise(any_db, tenant, invoice_id).number for invoice_id in ids]
+    with any_db.transaction() as session:
+        for table in ("invoiceline", "docupdate", "docsnapshot", "payment"):
+            session.execute(text(f"DELETE FROM {table} WHERE invoice_id = :i"), {"i": ids[2]})
+        session.execute(text("DELETE FROM invoice WHERE id = :i"), {"i": ids[2]})
+    report = verify_chain(any_db, tenant.org_id)
+    assert not report.ok
+    assert report.first_break.number == numbers[1]
+    assert "1 issued document(s) missing after link 2" in report.first_break.text()
