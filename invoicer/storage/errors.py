@@ -22,6 +22,7 @@ __all__ = [
     "Invalid",
     "NotFound",
     "StorageError",
+    "Tampered",
 ]
 
 
@@ -39,6 +40,12 @@ class NotFound(StorageError):
 
 class Conflict(StorageError):
     code = "conflict"
+
+
+class Tampered(Conflict):
+    """An issued invoice no longer matches its hash: nothing more is built on it."""
+
+    code = "tampered"
 
 
 class AlreadyFinal(Conflict):

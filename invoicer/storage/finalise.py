@@ -38,7 +38,7 @@ from .audit import record_event
 from .db import Database
 from .errors import AlreadyFinal, DraftRejected, IdempotencyConflict, NotFound
 from .issued import IssuedInvoice, LegalCheck, check_issued, party_snapshot
-from .ledger import invoice_record, last_link
+from .ledger import check_last_link, invoice_record, last_link
 from .models import Customer, Invoice, InvoiceLine, NumberSequence, Organization, new_id, utcnow
 
 __all__ = [
@@ -315,6 +315,7 @@ def _plain(value: object) -> str:
 
 
 def _link(session: Session, invoice: Invoice, lines: list[InvoiceLine]) -> None:
+    check_last_link(session, invoice.org_id)
     index, previous = last_link(session, invoice.org_id)
     invoice.chain_index = index + 1
     invoice.prev_hash = previous

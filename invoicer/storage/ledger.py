@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from ..invoicing.chain import GENESIS, chain_hash
 from .db import Database
 from .models import INVOICE_TYPE, Invoice, InvoiceLine, NumberSequence, Organization
+from .errors import Tampered
 
 __all__ = [
     "ChainBreak", "ChainReport", "ChainState", "chain_state", "invoice_record", "last_link",
@@ -80,6 +81,31 @@ def last_link(session: Session, org_id: str) -> tuple[int, str]:
     if row is None:
         return 0, GENESIS
     return int(row[0]), str(row[1])
+
+
+def content_problem(session: Session, invoice: Invoice) -> str | None:
+    """Why an issued invoice no longer matches its own hash (None when it does)."""
+    if invoice.hash is None or invoice.prev_hash is None:
+        return None
+    lines = list(session.exec(
+        select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id)
+    ).all())
+    if chain_hash(invoice.prev_hash, invoice_record(invoice, lines)) != invoice.hash:
+        return (f"invoice {invoice.number} does not match its hash: it was changed after it "
+                "was issued; run `invoicer verify` and restore it before going on")
+    return None
+
+
+def check_last_link(session: Session, org_id: str) -> None:
+    """Refuse to extend a chain whose last link was altered: an auditor must see the break."""
+    row = session.exec(
+        select(Invoice)
+        .where(Invoice.org_id == org_id, col(Invoice.chain_index).is_not(None))
+        .order_by(col(Invoice.chain_index).desc())
+        .limit(1)
+    ).first()
+    if row is not None and (problem := content_problem(session, row)) is not None:
+        raise Tampered(problem)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,8 @@ from ..invoicing.lifecycle import Status, can_transition, is_final
 from ..invoicing.totals import format_amount
 from .audit import record_event
 from .db import Database
-from .errors import Conflict, Invalid, NotFound
+from .errors import Conflict, Invalid, NotFound, Tampered
+from .ledger import content_problem
 from .finalise import lock_invoice
 from .models import CREDIT_NOTE_TYPE, INVOICE_TYPE, Customer, Invoice, Payment, utcnow
 
@@ -142,6 +143,8 @@ def record_payment(
     with db.transaction() as session:
         invoice = lock_invoice(session, org_id, invoice_id)
         _check_payable(invoice)
+        if (problem := content_problem(session, invoice)) is not None:
+            raise Tampered(problem)
         settlement = settlement_of(session, invoice)
         if amount > settlement.outstanding:
             raise Invalid("amount", (

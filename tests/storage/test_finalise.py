@@ -208,3 +208,21 @@ def test_verify_finds_the_last_invoice_deleted(any_db: Database, tenant: Tenant)
     assert not report.ok
     assert report.first_break.number == numbers[1]
     assert "1 issued document(s) missing after link 2" in report.first_break.text()
+
+
+def test_nothing_is_built_on_an_altered_invoice(any_db: Database, tenant: Tenant):
+    from decimal import Decimal
+
+    from invoicer.storage.errors import Tampered
+    from invoicer.storage.settlement import record_payment
+
+    invoice_id = new_draft(any_db, tenant)
+    number = finalise(any_db, tenant, invoice_id).number
+    with any_db.transaction() as session:
+        session.execute(text("UPDATE invoice SET gross = '1.00', due = '1.00' WHERE id = :i"),
+                        {"i": invoice_id})
+
+    with pytest.raises(Tampered, match=number):
+        record_payment(any_db, tenant.org_id, invoice_id, Decimal("1.00"), DAY)
+    with pytest.raises(Tampered, match="invoicer verify"):
+        finalise(any_db, tenant, new_draft(any_db, tenant))
