@@ -135,8 +135,8 @@ class _Writer:
     def agreement(self, agreement: etree._Element) -> None:
         doc = self.doc
         _B.optional(agreement, "ram:BuyerReference", doc.buyer_reference)
-        _party(_B.sub(agreement, "ram:SellerTradeParty"), doc.seller, doc.legal.additional)
-        _party(_B.sub(agreement, "ram:BuyerTradeParty"), doc.buyer, "")
+        _party(_B.sub(agreement, "ram:SellerTradeParty"), self.p.seller, doc.legal.additional)
+        _party(_B.sub(agreement, "ram:BuyerTradeParty"), self.p.buyer, "")
         if doc.order_reference:
             order = _B.sub(agreement, "ram:BuyerOrderReferencedDocument")
             _B.sub(order, "ram:IssuerAssignedID", doc.order_reference)
@@ -178,7 +178,8 @@ class _Writer:
             _B.sub(node, "ram:BasisAmount", self.amount(row.base, _vat_field(row, "BT-116")))
             _B.sub(node, "ram:CategoryCode", row.category)
             _B.optional(node, "ram:ExemptionReasonCode", vat.code)
-            _B.sub(node, "ram:RateApplicablePercent", plain(row.rate))
+            if row.category not in _NO_RATE:
+                _B.sub(node, "ram:RateApplicablePercent", plain(row.rate))
         _period(settlement, doc.period_start, doc.period_end)
         for number, item in enumerate(doc.allowances, start=1):
             self.allowance(settlement, item, f"document allowance/charge {number}")

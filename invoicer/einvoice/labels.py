@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 __all__ = [
-    "CATEGORY_SHORT_NAMES", "LABELS", "LANGUAGES", "LOCALES", "UNIT_NAMES", "category_name",
-    "labels_for", "unit_name",
+    "CATEGORY_SHORT_NAMES", "LABELS", "LANGUAGES", "LOCALES", "STANDARD_SENTENCES",
+    "UNIT_NAMES", "VAT_MENTIONS", "category_name", "in_language", "labels_for",
+    "unit_name", "vat_category_mention",
 ]
 
 LANGUAGES = ("fr", "en")
@@ -60,6 +61,8 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "legal_id": "SIREN/SIRET",
         "legal_id_other": "Immatriculation",
         "recovery_indemnity": "Indemnité forfaitaire pour frais de recouvrement : 40 €",
+        "credited": ("Ce montant est porté au crédit du client : il vient en déduction de "
+                     "ses factures, aucun paiement n'est demandé."),
         "draft": "BROUILLON / DRAFT",
         "page": "Page",
         "page_of": "sur",
@@ -112,6 +115,8 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "legal_id": "SIREN/SIRET",
         "legal_id_other": "Registration no.",
         "recovery_indemnity": "Fixed compensation for recovery costs: €40",
+        "credited": ("This amount is credited to the customer: it is deducted from their "
+                     "invoices, and no payment is requested."),
         "draft": "BROUILLON / DRAFT",
         "page": "Page",
         "page_of": "of",
@@ -145,6 +150,64 @@ CATEGORY_SHORT_NAMES: Mapping[str, Mapping[str, str]] = {
         "O": "Out of scope",
     },
 }
+
+
+# The mention a category without VAT requires, citing the article of the French tax code
+# (CGI) that justifies it, in each language.
+VAT_MENTIONS: Mapping[str, Mapping[str, str]] = {
+    "E": {
+        "fr": "TVA non applicable, art. 293 B du CGI",
+        "en": "VAT not applicable, article 293 B of the French General Tax Code",
+    },
+    "AE": {"fr": "Autoliquidation", "en": "Reverse charge (autoliquidation)"},
+    "K": {
+        "fr": "Exonération de TVA, article 262 ter I du CGI",
+        "en": ("VAT exemption, article 262 ter I of the French General Tax Code "
+               "(intra-community supply)"),
+    },
+    "G": {
+        "fr": "Exonération de TVA, article 262 I du CGI",
+        "en": "VAT exemption, article 262 I of the French General Tax Code (export)",
+    },
+    "O": {"fr": "Opération non soumise à la TVA", "en": "Not subject to VAT"},
+}
+
+# Earlier English wordings, without the article: read as the mention of their category.
+_FORMER_MENTIONS = {
+    "AE": ("Reverse charge",),
+    "K": ("VAT exempt intra-community supply",),
+    "G": ("VAT exempt export outside the EU",),
+}
+
+# Sentences an organisation's late payment terms commonly hold, printed in the reader's
+# language whichever language they were typed in.
+STANDARD_SENTENCES: tuple[Mapping[str, str], ...] = (
+    {"fr": "Pénalités de retard : trois fois le taux d'intérêt légal.",
+     "en": "Late payment penalty: three times the French legal interest rate."},
+    {"fr": "Pas d'escompte pour paiement anticipé.",
+     "en": "No discount for early payment."},
+)
+
+
+def vat_category_mention(category: str, language: str, given: str = "") -> str:
+    """The mention to print for a category: the given reason, unless it is one of the
+    category's standard wordings (in any language), which is printed in `language`."""
+    mentions = VAT_MENTIONS.get(category)
+    if mentions is None:
+        return given
+    standard = {*mentions.values(), *_FORMER_MENTIONS.get(category, ())}
+    if not given or given in standard:
+        return mentions[language]
+    return given
+
+
+def in_language(text: str, language: str) -> str:
+    """`text` with each standard sentence it holds in `language`."""
+    for sentence in STANDARD_SENTENCES:
+        for other, wording in sentence.items():
+            if other != language:
+                text = text.replace(wording, sentence[language])
+    return text
 
 
 def category_name(category: str, language: str) -> str:

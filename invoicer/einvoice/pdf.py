@@ -25,9 +25,17 @@ from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
 from invoicer.invoicing.money import format_money, minor_units, normalized
-from invoicer.invoicing.totals import RATED_CATEGORIES, vat_mention
+from invoicer.invoicing.totals import RATED_CATEGORIES
 
-from .labels import LANGUAGES, LOCALES, category_name, labels_for, unit_name
+from .labels import (
+    LANGUAGES,
+    LOCALES,
+    category_name,
+    in_language,
+    labels_for,
+    unit_name,
+    vat_category_mention,
+)
 from .model import InvoiceDocument, LineAllowanceCharge, Party
 from .prepared import DISCOUNT_REASON, Prepared, PreparedLine, prepare
 
@@ -232,7 +240,7 @@ class _Formatter:
                 "label": self._vat_label(row.category, row.rate),
                 "base": self.money(row.base),
                 "amount": self.money(row.amount),
-                "mention": vat.reason or vat_mention(row.category, self.language) or "",
+                "mention": vat_category_mention(row.category, self.language, vat.reason),
             })
         return rows
 
@@ -263,6 +271,10 @@ class _Formatter:
 
     def payment(self) -> dict[str, Any]:
         doc = self.doc
+        if doc.is_credit_note:
+            # The customer pays nothing: the amount is credited to them.
+            return {"credited": self.t["credited"], "terms": "", "due_date": "",
+                    "reference": "", "means": []}
         means = []
         for item in doc.payment_means:
             means.append({
@@ -272,6 +284,7 @@ class _Formatter:
                 "information": item.information,
             })
         return {
+            "credited": "",
             "terms": doc.payment_terms,
             "due_date": self.day(doc.due_date),
             "reference": doc.payment_reference,
@@ -280,7 +293,8 @@ class _Formatter:
 
     def legal(self) -> list[str]:
         legal = self.doc.legal
-        mentions = [text for text in (legal.late_penalty, legal.early_payment_discount) if text]
+        mentions = [in_language(text, self.language)
+                    for text in (legal.late_penalty, legal.early_payment_discount) if text]
         if legal.recovery_indemnity:
             mentions.append(self.t["recovery_indemnity"])
         return mentions

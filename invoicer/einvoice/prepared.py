@@ -6,14 +6,20 @@ Totals come from the calculator, never from the document's stated values; a line
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from invoicer.invoicing.money import round_money
 from invoicer.invoicing.totals import Totals, VatBreakdown, vat_mention
 
 from .calculation import compute
-from .model import DocumentAllowanceCharge, InvoiceDocument, InvoiceLine, LineAllowanceCharge
+from .model import (
+    DocumentAllowanceCharge,
+    InvoiceDocument,
+    InvoiceLine,
+    LineAllowanceCharge,
+    Party,
+)
 from .xmlbuild import AmountWriter
 
 __all__ = [
@@ -55,12 +61,31 @@ class Prepared:
     vat: tuple[PreparedVat, ...]
 
     @property
+    def out_of_scope(self) -> bool:
+        """A line not subject to VAT (O): then neither party may show a VAT identifier in
+        the XML (BR-O-02), though the PDF still prints them."""
+        return any(line.vat_category == "O" for line in self.doc.lines)
+
+    @property
+    def seller(self) -> Party:
+        """The seller as the XML writers write it (see out_of_scope)."""
+        return _without_vat_number(self.doc.seller) if self.out_of_scope else self.doc.seller
+
+    @property
+    def buyer(self) -> Party:
+        return _without_vat_number(self.doc.buyer) if self.out_of_scope else self.doc.buyer
+
+    @property
     def document_allowances(self) -> list[DocumentAllowanceCharge]:
         return [item for item in self.doc.allowances if not item.is_charge]
 
     @property
     def document_charges(self) -> list[DocumentAllowanceCharge]:
         return [item for item in self.doc.allowances if item.is_charge]
+
+
+def _without_vat_number(party: Party) -> Party:
+    return replace(party, vat_number="")
 
 
 def prepare(doc: InvoiceDocument, language: str | None = None) -> Prepared:

@@ -76,8 +76,9 @@ class _Writer:
             b.sub(reference, "cbc:ID", doc.preceding_invoice)
             if doc.preceding_invoice_date is not None:
                 b.sub(reference, "cbc:IssueDate", doc.preceding_invoice_date.isoformat())
-        self.party(b.sub(root, "cac:AccountingSupplierParty"), doc.seller, doc.legal.additional)
-        self.party(b.sub(root, "cac:AccountingCustomerParty"), doc.buyer, "")
+        self.party(b.sub(root, "cac:AccountingSupplierParty"), self.p.seller,
+                   doc.legal.additional)
+        self.party(b.sub(root, "cac:AccountingCustomerParty"), self.p.buyer, "")
         if doc.delivery_date is not None or doc.deliver_to_country:
             delivery = b.sub(root, "cac:Delivery")
             if doc.delivery_date is not None:

@@ -28,9 +28,8 @@ from ..einvoice import (
     PaymentMeans,
     legal_problems,
 )
-from ..einvoice.labels import LANGUAGES
+from ..einvoice.labels import LANGUAGES, vat_category_mention
 from ..invoicing.draft import Draft, Problem
-from ..invoicing.totals import vat_mention
 from ..storage.finalise import charge_record, payment_terms
 from ..storage.issued import IssuedInvoice, party_snapshot
 from ..storage.models import CREDIT_NOTE_TYPE, Customer, Invoice, Organization
@@ -216,13 +215,14 @@ def _exemptions(
     for category, code in _DEFAULT_MENTION.items():
         own = [line.exemption_reason for line in lines if line.vat_category == category]
         if category in used and not (own and all(own)):
-            exemptions.append(Exemption(category, vat_mention(category, language) or "", code))
+            exemptions.append(Exemption(category, vat_category_mention(category, language), code))
     return tuple(exemptions)
 
 
 def _legal(seller: Mapping[str, Any]) -> LegalDetails:
     return LegalDetails(late_penalty=str(seller.get("late_penalty_text") or ""),
-                        recovery_indemnity=B2B)
+                        recovery_indemnity=B2B,
+                        additional=str(seller.get("legal_information") or ""))
 
 
 def legal_check(issued: IssuedInvoice) -> list[Problem]:

@@ -4,9 +4,12 @@ preparation the `invoicer import` command shares.
 The file is read by `einvoice.read_invoice` (which names the element of any problem), turned
 into the draft's JSON shape by `einvoice.draft_document`, and seeded as the draft's first
 document update: meta, notes, lines, document allowances and charges (`charges` root), and
-payment terms, prepaid amount and means (`payment` root). The buyer becomes a customer of the
-organisation. Storage writes customer, draft and update in one transaction (storage.imports),
-so a file that cannot be read, or anything failing on the way, leaves nothing behind.
+payment terms and prepaid amount (`payment` root). The buyer becomes a customer of the
+organisation. The importing organisation is the seller now: the file's seller account and
+payment reference are not kept (the issued invoice is paid to the organisation's account,
+under its own number), and the warnings say so. Storage writes customer, draft and update
+in one transaction (storage.imports), so a file that cannot be read, or anything failing on
+the way, leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -41,9 +44,6 @@ log = logging.getLogger(__name__)
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 _FRENCH_SPEAKING = frozenset({"FR", "BE", "LU", "CH", "MC"})
-# The draft's payment root keeps the first means of payment, flattened (see contracts.md).
-_MEANS_KEYS = (("code", "means_code"), ("iban", "iban"), ("bic", "bic"),
-               ("account_name", "account_name"))
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,7 @@ class PreparedImport:
                 f"the file is a credit note ({self.doc.type_code}); it became a draft invoice "
                 "with the same amounts: a credit note is issued from the invoice it corrects"
             )
+        warnings += _dropped_payment_details(self.doc)
         if self.doc.rounding:
             warnings.append(
                 f"the file's rounding amount of {self.doc.rounding} is not kept: a draft has "
@@ -135,13 +136,27 @@ def _customer_fields(doc: InvoiceDocument) -> dict[str, str]:
 
 
 def _payment_root(payment: dict[str, Any]) -> dict[str, Any]:
-    """The `payment` root: terms, reference, prepaid, and the first means, flattened (a
-    Yjs Map of the draft holds values, not lists)."""
-    root = {key: payment.get(key) for key in ("terms", "reference", "prepaid")}
-    means = payment.get("means") or []
-    if means:
-        root.update({name: means[0].get(key) for key, name in _MEANS_KEYS})
+    """The `payment` root: the file's terms and prepaid amount. Its means (the original
+    seller's account) and payment reference are the original seller's, not ours: without
+    them the issued invoice is paid to the organisation's account under its own number."""
+    root = {key: payment.get(key) for key in ("terms", "prepaid")}
     return {key: value for key, value in root.items() if value not in (None, "")}
+
+
+def _dropped_payment_details(doc: InvoiceDocument) -> list[str]:
+    """One warning per payment detail of the original seller the draft does not keep."""
+    warnings = [
+        f"the file's payment account {means.iban} ({means.account_name or doc.seller.name}) "
+        "is the original seller's and is not kept: the invoice is paid to the "
+        "organisation's own account"
+        for means in doc.payment_means if means.iban
+    ]
+    if doc.payment_reference:
+        warnings.append(
+            f"the file's payment reference «{doc.payment_reference}» is the original "
+            "seller's and is not kept: the issued invoice's number is its reference"
+        )
+    return warnings
 
 
 # -- the endpoint -------------------------------------------------------------------------------
