@@ -22,7 +22,6 @@ from ..invoicing.money import round_money
 from ..storage import Store
 from ..storage.accounts import create_organization, create_user, organization_by_name
 from ..storage.finalise import finalise_invoice
-from ..storage.models import Organization
 from .auth import AuthUser, hash_password
 from .documents import legal_check
 from .wiring import draft_cache
@@ -54,11 +53,9 @@ _ORG_DETAILS = {
 }
 
 # The legal form, share capital and trade registry (RCS) a company must print (Code de
-# commerce R123-237): the PDF footer carries them. They are kept once the organisation has a
-# field for them (storage: `legal_information`, with the issued seller snapshot).
+# commerce R123-237): the PDF footer carries them.
 DEMO_LEGAL_INFORMATION = "SARL au capital de 10 000 € · RCS Lyon 853 920 171"
-if "legal_information" in Organization.model_fields:
-    _ORG_DETAILS["legal_information"] = DEMO_LEGAL_INFORMATION
+_ORG_DETAILS["legal_information"] = DEMO_LEGAL_INFORMATION
 
 # (email, name, role, language, colour)
 DEMO_USERS = [

@@ -250,6 +250,7 @@ BROWSER_MESSAGES: tuple[str, ...] = (
     N_("The payment was refused: {message}"),
     N_("Credit note"),
     N_("Credit note for invoice"),
+    N_("{amount} already paid will be owed back to the customer (a customer credit)."),
     N_("The credit note was refused: {message}"),
     # The administration page's hash chain.
     N_("The chain is intact: every issued invoice is as it was issued."),

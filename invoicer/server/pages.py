@@ -456,6 +456,7 @@ async def editor_page(request: Request, reader: Reader, user: AuthUser) -> Respo
         stored_totals=await _stored_totals(services, invoice) if final else None,
         draft_state=None if final else await _draft_state(services, invoice),
         is_credit_note=invoice.type_code == CREDIT_NOTE_TYPE,
+        corrects=await _corrected(services, user.org_id, invoice),
         exports=_EXPORTS,
         payment_methods=i18n.labels(language, _PAYMENT_METHODS),
         today=date.today().isoformat(),
@@ -488,6 +489,13 @@ async def _draft_state(services: Services, invoice: Invoice) -> dict[str, Any]:
     """A draft's totals and problems as the page opens, until the live entry has them."""
     view = draft_view(read_draft(await services.registry.document_json(invoice.id)))
     return {"totals": view["totals"], "problems": view["problems"]}
+
+
+async def _corrected(services: Services, org_id: str, invoice: Invoice) -> Invoice | None:
+    """The invoice a credit note corrects, for the link on its page."""
+    if not invoice.corrects_id:
+        return None
+    return await services.store.invoice(org_id, invoice.corrects_id)
 
 
 def _watcher_roles() -> list[str]:

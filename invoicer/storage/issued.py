@@ -35,7 +35,7 @@ __all__ = [
 # issue, so that a later change of address reprints no invoice differently (and the hash
 # covers them).
 SELLER_FIELDS = ("name", "address", "city", "postcode", "country", "siren", "siret",
-                 "vat_number", "email", "late_penalty_text")
+                 "vat_number", "email", "late_penalty_text", "legal_information")
 BUYER_FIELDS = ("name", "email", "country", "vat_number", "address", "city", "postcode")
 
 

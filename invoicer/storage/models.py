@@ -89,6 +89,8 @@ class Organization(SQLModel, table=True):
     number_pattern: str = DEFAULT_NUMBER_PATTERN
     currency: str = "EUR"
     late_penalty_text: str = ""
+    # Legal form, share capital, trade registry: printed on every invoice (Code de commerce).
+    legal_information: str = ""
     created_at: datetime = _when(default_factory=utcnow)
 
 

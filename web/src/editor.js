@@ -16,6 +16,7 @@ import { IssuedPanel } from './editor/issued.js'
 import { AMOUNT_FIELDS, LinesTable } from './editor/lines.js'
 import { PresenceView } from './editor/presence.js'
 import { DraftSession } from './editor/session.js'
+import { StoredDocument } from './editor/stored.js'
 import { ChargesSection, PaymentFields } from './editor/terms.js'
 import { TotalsView } from './editor/totals.js'
 
@@ -79,6 +80,8 @@ export class EditorView {
     this.status = this.config.status
     this.number = this.config.number
     this.claimsByLine = {}
+    // An issued invoice as stored (GET /api/invoices/{id}): what its fields show, not the draft.
+    this.stored = null
     // A finalised invoice's totals as issued (from SQL), until the server's entry has some.
     this.storedTotals = readData('stored-totals')
     // A draft's totals and problems when the page was made, until the server's entry comes.
@@ -105,7 +108,8 @@ export class EditorView {
     this.issued = new IssuedPanel(root, {
       apiPath: this.config.apiPath,
       toasts: this.toasts,
-      statusChanged: (status) => this.issuedStatus(status)
+      statusChanged: (status) => this.issuedStatus(status),
+      loaded: (invoice) => this.showStored(invoice)
     })
     this.claims = new LineClaims(this.config.apiPath, {
       granted: (lineId) => this.lines.rows.get(lineId)?.flushPending(),
@@ -141,7 +145,7 @@ export class EditorView {
   }
 
   get currency () {
-    return String(this.session?.meta.get('currency') || 'EUR')
+    return String((this.stored ?? this.session)?.meta.get('currency') || 'EUR')
   }
 
   // -- the session -------------------------------------------------------------------------
@@ -160,12 +164,29 @@ export class EditorView {
     })
     this.session = session
     this.awarenessChanged(session)
-    this.lines.attach(session)
-    this.header.attach(session)
-    this.charges.attach(session)
-    this.payment.attach(session)
-    this.applyAccess()
+    this.attachFields(this.stored ?? session)
     this.updateBadge()
+  }
+
+  /** Show `source` in the fields: the live draft, or an issued invoice's stored copy. */
+  attachFields (source) {
+    this.lines.attach(source)
+    this.header.attach(source)
+    this.charges.attach(source)
+    this.payment.attach(source)
+    this.applyAccess()
+  }
+
+  /** The issued invoice as stored: its fields show it from now on, whatever the draft held. */
+  showStored (invoice) {
+    if (this.stored || !invoice?.number) return
+    this.stored = new StoredDocument(invoice)
+    this.storedTotals = invoice.totals ?? this.storedTotals
+    this.claims.giveBack()
+    this.attachFields(this.stored)
+    this.paper.setAttribute('aria-busy', 'false')
+    this.showTotals()
+    this.showProblems()
   }
 
   synced (session, synced) {
@@ -261,11 +282,14 @@ export class EditorView {
 
   /** The draft's problems: the server's, or the page's until the server has spoken. */
   get problems () {
+    // An issued invoice has none: it was valid when it was issued.
+    if (this.stored) return []
     return this.server?.problems ?? this.initial?.problems ?? []
   }
 
   showTotals () {
-    const totals = this.server?.totals ?? this.initial?.totals ?? this.storedTotals
+    const totals = this.stored ? this.storedTotals
+      : this.server?.totals ?? this.initial?.totals ?? this.storedTotals
     if (!totals) return
     const currency = totals.currency || this.currency
     this.totals.render(totals, currency)

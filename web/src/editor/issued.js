@@ -2,7 +2,7 @@
 // `settlement` of GET /api/invoices/{id}), recording a payment and issuing a credit note.
 
 import { api } from '../lib/api.js'
-import { compareDecimal } from '../lib/decimal.js'
+import { addDecimal, compareDecimal } from '../lib/decimal.js'
 import { h, toast } from '../lib/dom.js'
 import { day, money, toDocumentDecimal, toShownDecimal } from '../lib/format.js'
 import { labels, t } from '../lib/i18n.js'
@@ -12,6 +12,23 @@ const DECIMAL = /^\d+(\.\d+)?$/
 const SETTLED = new Set(['paid', 'cancelled'])
 
 const positive = (amount) => DECIMAL.test(String(amount ?? '')) && compareDecimal(amount, '0') > 0
+const negated = (amount) => String(amount).startsWith('-') ? String(amount).slice(1)
+  : `-${amount}`
+const unsigned = (amount) => String(amount ?? '0').replace(/^-/, '')
+
+/**
+ * What a credit note of everything not yet credited amounts to, and what the customer is owed
+ * back after it: the credit note cancels the invoice's full amount, so whatever was paid
+ * beyond what is left to pay becomes the customer's credit.
+ * @returns {{amount: string, owedBack: string}}
+ */
+export const creditOutcome = (invoice) => {
+  const settlement = invoice?.settlement ?? {}
+  const gross = invoice?.totals?.gross ?? '0'
+  const amount = addDecimal(gross, negated(unsigned(settlement.credited)))
+  const owedBack = addDecimal(amount, negated(settlement.outstanding ?? '0'))
+  return { amount, owedBack: positive(owedBack) ? owedBack : '0' }
+}
 
 export class IssuedPanel {
   /**
@@ -20,12 +37,14 @@ export class IssuedPanel {
    * @param {string} options.apiPath "/api/invoices/{id}"
    * @param {HTMLElement} options.toasts
    * @param {(status: string) => void} options.statusChanged
+   * @param {(invoice: object) => void} options.loaded the invoice as stored was read
    */
-  constructor (root, { apiPath, toasts, statusChanged }) {
+  constructor (root, { apiPath, toasts, statusChanged, loaded }) {
     this.section = root.querySelector('#issued')
     this.apiPath = apiPath
     this.toasts = toasts
     this.statusChanged = statusChanged
+    this.loaded = loaded
     this.canPay = this.section.dataset.canPay === 'true'
     this.canCredit = this.section.dataset.canCredit === 'true'
     this.invoice = null
@@ -92,6 +111,7 @@ export class IssuedPanel {
       this.creditButton.hidden = !(this.canCredit && invoice.status !== 'cancelled' && left)
     }
     if (invoice.status) this.statusChanged(invoice.status)
+    this.loaded?.(invoice)
   }
 
   setAmount (selector, amount) {
@@ -174,8 +194,13 @@ export class IssuedPanel {
   // -- a credit note -----------------------------------------------------------------------
 
   askCredit () {
-    const outstanding = this.invoice?.settlement?.outstanding
-    this.dialog.querySelector('#credit-total').textContent = money(outstanding, this.currency)
+    const { amount, owedBack } = creditOutcome(this.invoice)
+    this.dialog.querySelector('#credit-total').textContent = money(amount, this.currency)
+    const refund = this.dialog.querySelector('#credit-refund')
+    refund.hidden = !positive(owedBack)
+    refund.textContent = refund.hidden ? ''
+      : t('{amount} already paid will be owed back to the customer (a customer credit).',
+        { amount: money(owedBack, this.currency) })
     this.dialog.querySelector('#credit-question').hidden = false
     this.dialog.querySelector('#credit-result').hidden = true
     this.dialog.querySelector('#credit-error').hidden = true
