@@ -202,6 +202,7 @@ class Room:
             reason = self._refusal(connection, update)
             delta = None if reason else self._apply(update)
         except Exception as exc:
+            self._shadow = None  # it may hold part of what failed
             raise ProtocolError("the update does not decode as a Yjs update") from exc
         if reason is not None:
             connection.send(auth_denied_message(reason))
