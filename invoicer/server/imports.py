@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from starlette.datastructures import UploadFile
@@ -98,12 +99,29 @@ class PreparedImport:
                 "with the same amounts: a credit note is issued from the invoice it corrects"
             )
         warnings += _dropped_payment_details(self.doc)
+        warnings += _foreign_rates(self.doc)
         if self.doc.rounding:
             warnings.append(
                 f"the file's rounding amount of {self.doc.rounding} is not kept: a draft has "
                 "no rounding amount, so the amount due is the total with VAT less prepaid"
             )
         return warnings
+
+
+# VAT rates in force in France (CGI art. 278 to 281 nonies), mainland and overseas.
+FRENCH_VAT_RATES = frozenset(Decimal(rate) for rate in
+                             ("0", "0.9", "1.05", "2.1", "5.5", "8.5", "10", "13", "20"))
+
+
+def _foreign_rates(doc: Any) -> list[str]:
+    """Rates of the file that no French invoice carries: the seller is us now, in France."""
+    rates = {line.vat_rate for line in doc.lines if line.vat_category in ("S", "L", "M")}
+    foreign = sorted(rate for rate in rates if rate not in FRENCH_VAT_RATES)
+    if not foreign:
+        return []
+    shown = ", ".join(f"{rate.normalize():f} %" for rate in foreign)
+    return [f"the file charges VAT at {shown}, not a French rate: check the rates before "
+            "finalising, the organisation invoices under French VAT"]
 
 
 def prepare_import(data: bytes, default_language: str = "fr") -> PreparedImport:

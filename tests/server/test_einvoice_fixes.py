@@ -84,3 +84,10 @@ async def test_a_credit_notes_pdf_asks_for_no_payment(app_client):
         assert "IBAN" not in text and "FR76" not in text
     assert "Référence à rappeler" not in french and "porté au crédit du client" in french
     assert "Payment reference" not in english and "credited to the customer" in english
+
+
+async def test_an_import_with_foreign_vat_rates_says_so(app_client):
+    response = await upload(app_client, DUTCH_EXAMPLE)
+    assert response.status_code == 201, response.text
+    warnings = " ".join(response.json()["import"]["warnings"])
+    assert "6 %" in warnings and "21 %" in warnings and "not a French rate" in warnings
