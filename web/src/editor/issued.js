@@ -94,6 +94,9 @@ export class IssuedPanel {
     this.setAmount('#settle-credited', settlement.credited)
     this.setAmount('#settle-outstanding', settlement.outstanding)
     this.settlement.setAttribute('aria-busy', 'false')
+    // A credit note is owed to the customer, not by them: it has nothing to settle here.
+    this.settlement.hidden = String(invoice.type_code) === '381'
+
     this.renderHistory(settlement)
     this.renderCorrects(invoice.corrects)
 
