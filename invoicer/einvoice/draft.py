@@ -45,6 +45,7 @@ def draft_document(doc: InvoiceDocument, *, language: str | None = None) -> dict
                 "reason": item.reason,
                 "vat_category": item.vat_category,
                 "vat_rate": _text(item.vat_rate),
+                "exemption_reason": _exemption_reason(doc, item.vat_category),
             }
             for number, item in enumerate(doc.allowances, start=1)
         ],
@@ -146,3 +147,12 @@ def _exact(value: Decimal) -> Decimal | None:
     if isinstance(exponent, int) and -exponent > MAX_DECIMAL_PLACES:
         return None
     return value
+
+
+def _exemption_reason(doc: InvoiceDocument, category: str) -> str | None:
+    """The file's exemption reason (BT-120) for a category, kept with the charges of that
+    category so that finalisation finds it even when no line carries the category."""
+    for exemption in doc.exemptions:
+        if exemption.category == category and exemption.reason:
+            return exemption.reason
+    return None

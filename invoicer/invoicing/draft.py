@@ -271,6 +271,7 @@ def _read_charges(raw: Any, problems: list[Problem]) -> list[AllowanceCharge]:
             amount=amount, vat_category=category, vat_rate=rate,
             reason=str(item.get("reason") or ""),
             is_charge=str(item.get("is_charge")).lower() in ("true", "1"),
+            exemption_reason=str(item.get("exemption_reason") or "")[:200],
         ))
     return result
 

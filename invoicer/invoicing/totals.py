@@ -158,6 +158,7 @@ class AllowanceCharge:
     vat_rate: Decimal
     reason: str = ""
     is_charge: bool = False
+    exemption_reason: str = ""  # BT-120, for a category without VAT (E needs one)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "amount", _decimal(self.amount, "amount"))

@@ -171,7 +171,7 @@ def issued_document(issued: IssuedInvoice) -> InvoiceDocument:
         payment_means=_means(payment.get("means") or []),
         payment_reference=str(payment.get("reference") or invoice.number or ""),
         prepaid=Decimal(invoice.prepaid or 0) * sign,
-        exemptions=_exemptions(lines, allowances, language),
+        exemptions=_exemptions(lines, allowances, language, invoice.charges or []),
         preceding_invoice=(issued.corrected.number or "") if issued.corrected else "",
         preceding_invoice_date=issued.corrected.issue_date if issued.corrected else None,
         legal=_legal(issued.seller),
@@ -206,16 +206,25 @@ def _means(means: Iterable[Mapping[str, Any]]) -> tuple[PaymentMeans, ...]:
 
 
 def _exemptions(
-    lines: Sequence[InvoiceLine], allowances: Sequence[DocumentAllowanceCharge], language: str
+    lines: Sequence[InvoiceLine], allowances: Sequence[DocumentAllowanceCharge], language: str,
+    charges: Sequence[Mapping[str, Any]] = (),
 ) -> tuple[Exemption, ...]:
-    """The legal mention of each category without VAT that has one wording, unless every
-    line of the category gives its own reason."""
+    """The legal mention of each category without VAT: the reason a document charge of that
+    category gives (an imported file's, typically), else the category's one wording, unless
+    every line of the category gives its own reason."""
     used = {line.vat_category for line in lines} | {item.vat_category for item in allowances}
+    given = {str(c.get("vat_category")): str(c["exemption_reason"])
+             for c in charges if c.get("exemption_reason")}
     exemptions = []
-    for category, code in _DEFAULT_MENTION.items():
+    for category in sorted(used & (set(_DEFAULT_MENTION) | set(given))):
         own = [line.exemption_reason for line in lines if line.vat_category == category]
-        if category in used and not (own and all(own)):
-            exemptions.append(Exemption(category, vat_category_mention(category, language), code))
+        if own and all(own):
+            continue
+        if category in given:
+            exemptions.append(Exemption(category, given[category], ""))
+        else:
+            exemptions.append(Exemption(category, vat_category_mention(category, language),
+                                        _DEFAULT_MENTION[category]))
     return tuple(exemptions)
 
 
@@ -273,6 +282,7 @@ def draft_preview_document(
         payment_terms=terms["terms"],
         payment_means=_means(terms["means"]),
         prepaid=draft.prepaid,
-        exemptions=_exemptions(lines, allowances, language),
+        exemptions=_exemptions(lines, allowances, language,
+                               [charge_record(item, currency) for item in draft.charges]),
         legal=_legal(parties["seller"]),
     )

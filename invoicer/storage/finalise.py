@@ -295,13 +295,17 @@ def _fill_invoice(
 def charge_record(item: AllowanceCharge, currency: str) -> dict[str, Any]:
     """A document allowance or charge as an issued invoice stores it (amount rounded as
     the calculator counted it)."""
-    return {
+    record = {
         "is_charge": item.is_charge,
         "amount": format_amount(item.amount, currency),
         "vat_category": item.vat_category,
         "vat_rate": to_plain(item.vat_rate),
         "reason": item.reason,
     }
+    if item.exemption_reason:
+        # Only when given, so that records issued before it existed hash as they did.
+        record["exemption_reason"] = item.exemption_reason
+    return record
 
 
 def _payment_term(issue: date | None, due: date | None) -> timedelta:

@@ -17,7 +17,8 @@ LINE_KEYS = {
     "id", "description", "quantity", "unit_price", "vat_rate", "discount", "unit",
     "vat_category", "exemption_reason",
 }
-CHARGE_KEYS = {"id", "is_charge", "amount", "reason", "vat_category", "vat_rate"}
+CHARGE_KEYS = {"id", "is_charge", "amount", "reason", "vat_category", "vat_rate",
+               "exemption_reason"}
 META_KEYS = {"customer_id", "currency", "issue_date", "due_date", "reference", "language"}
 
 
@@ -54,9 +55,9 @@ def test_header_parties_and_payment_are_carried() -> None:
     assert data["source"]["number"] == "TOSL110"
     assert data["charges"] == [
         {"id": "c1", "is_charge": False, "amount": "150", "reason": "Loyal customer",
-         "vat_category": "S", "vat_rate": "25"},
+         "vat_category": "S", "vat_rate": "25", "exemption_reason": None},
         {"id": "c2", "is_charge": True, "amount": "150", "reason": "Packaging",
-         "vat_category": "S", "vat_rate": "25"},
+         "vat_category": "S", "vat_rate": "25", "exemption_reason": None},
     ]
 
 

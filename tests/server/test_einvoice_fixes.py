@@ -91,3 +91,13 @@ async def test_an_import_with_foreign_vat_rates_says_so(app_client):
     assert response.status_code == 201, response.text
     warnings = " ".join(response.json()["import"]["warnings"])
     assert "6 %" in warnings and "21 %" in warnings and "not a French rate" in warnings
+
+
+async def test_an_example_whose_exemption_is_on_a_charge_can_be_finalised(app_client):
+    response = await upload(app_client, DATA / "ubl" / "issue116.xml")
+    assert response.status_code == 201, response.text
+    draft_id = response.json()["id"]
+    final = await app_client.post(f"/api/invoices/{draft_id}/finalize",
+                                  headers=await app_client.as_user(CLAIRE))
+    problems = [p["field"] for p in final.json().get("problems", [])]
+    assert not any(field.startswith("exemptions") for field in problems), final.text
