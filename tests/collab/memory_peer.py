@@ -5,16 +5,11 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from pycrdt import Doc, create_sync_message, create_update_message
+from pycrdt import create_sync_message, create_update_message
 
 from invoicer.collab import ConnectionClosed, Editor, RoomRegistry
-from invoicer.collab.protocol import (
-    AwarenessEntry,
-    awareness_message,
-    decode_awareness,
-    parse_frame,
-    sync_step2_message,
-)
+from invoicer.collab.protocol import AwarenessEntry, awareness_message
+from peer_protocol import PeerProtocol
 
 
 class QueueChannel:
@@ -37,18 +32,14 @@ class QueueChannel:
         self.peer.closed = (code, reason)
 
 
-class MemoryPeer:
+class MemoryPeer(PeerProtocol):
     def __init__(self, registry: RoomRegistry, invoice_id: str, editor: Editor) -> None:
+        super().__init__()
         self.registry = registry
         self.invoice_id = invoice_id
         self.editor = editor
-        self.doc: Doc = Doc()
         self.channel = QueueChannel(self)
         self.closed: tuple[int, str] | None = None
-        self.denied: list[bytes] = []
-        self.states: dict[int, tuple[int, dict[str, Any] | None]] = {}
-        self.awareness_frames = 0
-        self.synced = asyncio.Event()
         self.changed = asyncio.Event()
         self._clock = 0
         self._task: asyncio.Task[None] | None = None
@@ -80,49 +71,13 @@ class MemoryPeer:
             await asyncio.wait_for(self._task, 5)
 
     def _on_local_change(self, event: Any) -> None:
-        if getattr(self, "_applying", False):
+        if self._applying:
             return
         self.send_raw(create_update_message(event.update))
 
     def receive(self, frame: bytes) -> None:
-        message = parse_frame(frame)
-        if message.type == 0 and message.sync_type == 0:
-            self.send_raw(sync_step2_message(self.doc.get_update(message.payload)))
-        elif message.type == 0:
-            self._applying = True
-            try:
-                self.doc.apply_update(message.payload)
-            finally:
-                self._applying = False
-            if message.sync_type == 1:
-                self.synced.set()
-            self.changed.set()
-        elif message.type == 1:
-            self.awareness_frames += 1
-            for entry in decode_awareness(message.payload):
-                # The y-protocols rule: only a newer clock (or a removal at the same clock).
-                held_clock, held_state = self.states.get(entry.client_id, (-1, None))
-                if entry.clock > held_clock or (
-                    entry.clock == held_clock and entry.state is None and held_state is not None
-                ):
-                    self.states[entry.client_id] = (entry.clock, entry.state)
-            self.changed.set()
-        elif message.type == 2:
-            self.denied.append(frame)
-
-    def users(self) -> dict[str, dict[str, Any]]:
-        """Awareness states of people (not the server), by stamped user name."""
-        return {
-            state["user"]["name"]: state
-            for _, state in self.states.values()
-            if state and "user" in state
-        }
-
-    def server_state(self) -> dict[str, Any]:
-        for _, state in self.states.values():
-            if state and "server" in state:
-                return state["server"]
-        return {}
+        self.handle_frame(frame, self.send_raw)
+        self.changed.set()
 
 
 async def until(predicate, timeout: float = 5.0) -> None:

@@ -6,32 +6,23 @@ import asyncio
 from typing import Any
 
 import websockets
-from pycrdt import Doc, create_sync_message, create_update_message
+from pycrdt import create_sync_message, create_update_message
 
-from invoicer.collab.protocol import (
-    AwarenessEntry,
-    awareness_message,
-    decode_awareness,
-    parse_frame,
-    sync_step2_message,
-)
+from invoicer.collab.protocol import AwarenessEntry, awareness_message
+from peer_protocol import PeerProtocol
 
 
-class SocketPeer:
+class SocketPeer(PeerProtocol):
     def __init__(self, ws_url: str, invoice_id: str, token: str | None,
                  headers: dict[str, str] | None = None) -> None:
+        super().__init__()
         self.url = f"{ws_url}/{invoice_id}" + (f"?token={token}" if token else "")
         self.headers = headers or {}
-        self.doc: Doc = Doc()
-        self.states: dict[int, tuple[int, dict[str, Any] | None]] = {}
-        self.synced = asyncio.Event()
         self.close_code: int | None = None
         self.close_reason = ""
-        self.denied: list[bytes] = []
         self._socket: Any = None
         self._reader: asyncio.Task[None] | None = None
         self._clock = 0
-        self._applying = False
         self.doc.observe(self._on_local_change)
 
     async def connect(self, wait_sync: bool = True) -> "SocketPeer":
@@ -66,32 +57,10 @@ class SocketPeer:
             self.close_reason = self._socket.close_reason or ""
 
     def _receive(self, frame: bytes) -> None:
-        message = parse_frame(frame)
-        if message.type == 0 and message.sync_type == 0:
-            asyncio.get_running_loop().create_task(
-                self.send(sync_step2_message(self.doc.get_update(message.payload))))
-        elif message.type == 0:
-            self._applying = True
-            try:
-                self.doc.apply_update(message.payload)
-            finally:
-                self._applying = False
-            if message.sync_type == 1:
-                self.synced.set()
-        elif message.type == 1:
-            for entry in decode_awareness(message.payload):
-                self.states[entry.client_id] = (entry.clock, entry.state)
-        elif message.type == 2:
-            self.denied.append(frame)
+        self.handle_frame(frame, self._reply_soon)
 
-    def users(self) -> dict[str, dict[str, Any]]:
-        return {s["user"]["name"]: s for _, s in self.states.values() if s and "user" in s}
-
-    def server_state(self) -> dict[str, Any]:
-        for _, state in self.states.values():
-            if state and "server" in state:
-                return state["server"]
-        return {}
+    def _reply_soon(self, frame: bytes) -> None:
+        asyncio.get_running_loop().create_task(self.send(frame))
 
     async def wait_closed(self, timeout: float = 5) -> tuple[int | None, str]:
         if self._reader is not None:
