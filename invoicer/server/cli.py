@@ -167,16 +167,10 @@ def _user_add(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def _organisation_for_new_user(db: Database, name: str | None) -> str:
+    """The named organisation, created if need be, or the only one there is."""
     if name:
-        org = organization_by_name(db, name) or create_organization(db, name)
-        return org.id
-    orgs = list_organizations(db)
-    if len(orgs) == 1:
-        return orgs[0].id
-    if not orgs:
-        raise CommandError("there is no organisation yet: name one with --org NAME")
-    names = ", ".join(repr(org.name) for org in orgs)
-    raise CommandError(f"there are several organisations ({names}): choose one with --org")
+        return (organization_by_name(db, name) or create_organization(db, name)).id
+    return _only_organisation(db, "name one with --org NAME")
 
 
 def _read_password() -> str:
@@ -259,16 +253,21 @@ def _import(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def _existing_organisation(db: Database, name: str | None) -> str:
+    """The named organisation, which must exist, or the only one there is."""
     if name:
         org = organization_by_name(db, name)
         if org is None:
             raise CommandError(f"there is no organisation named {name!r}")
         return org.id
+    return _only_organisation(db, "run invoicer demo, or add a user")
+
+
+def _only_organisation(db: Database, when_none: str) -> str:
     orgs = list_organizations(db)
     if len(orgs) == 1:
         return orgs[0].id
     if not orgs:
-        raise CommandError("there is no organisation yet: run invoicer demo, or add a user")
+        raise CommandError(f"there is no organisation yet: {when_none}")
     names = ", ".join(repr(org.name) for org in orgs)
     raise CommandError(f"there are several organisations ({names}): choose one with --org")
 

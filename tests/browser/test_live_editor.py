@@ -8,6 +8,16 @@ from playwright.sync_api import Page, expect
 
 from .conftest import LIVE_TIMEOUT_MS, open_editor
 
+
+def claire_and_sam(open_page, new_draft) -> tuple[str, Page, Page]:
+    """A new draft open in two editors: the accountant's and the salesman's."""
+    invoice_id = new_draft()
+    claire = open_page("claire@demo.test", f"/invoices/{invoice_id}")
+    sam = open_page("sam@demo.test", f"/invoices/{invoice_id}")
+    open_editor(claire)
+    open_editor(sam)
+    return invoice_id, claire, sam
+
 DESCRIPTION = "tr.line textarea[data-line-field=description]"
 
 
@@ -23,11 +33,7 @@ def is_subsequence(part: str, whole: str) -> bool:
 def test_two_editors_typing_into_one_description_end_with_the_same_text(
     open_page, new_draft, screenshot
 ):
-    invoice_id = new_draft()
-    claire = open_page("claire@demo.test", f"/invoices/{invoice_id}")
-    sam = open_page("sam@demo.test", f"/invoices/{invoice_id}")
-    open_editor(claire)
-    open_editor(sam)
+    invoice_id, claire, sam = claire_and_sam(open_page, new_draft)
 
     claire.click("#add-line")
     expect(sam.locator("tr.line")).to_have_count(1)
@@ -52,11 +58,7 @@ def test_two_editors_typing_into_one_description_end_with_the_same_text(
 
 
 def test_a_line_added_or_removed_on_one_page_shows_on_the_other(open_page, new_draft):
-    invoice_id = new_draft()
-    claire = open_page("claire@demo.test", f"/invoices/{invoice_id}")
-    sam = open_page("sam@demo.test", f"/invoices/{invoice_id}")
-    open_editor(claire)
-    open_editor(sam)
+    invoice_id, claire, sam = claire_and_sam(open_page, new_draft)
 
     claire.click("#add-line")
     claire.keyboard.type("Oak table")
@@ -79,11 +81,7 @@ def test_a_line_added_or_removed_on_one_page_shows_on_the_other(open_page, new_d
 
 
 def test_amounts_typed_in_one_editor_update_the_totals_in_every_editor(open_page, new_draft):
-    invoice_id = new_draft()
-    claire = open_page("claire@demo.test", f"/invoices/{invoice_id}")
-    sam = open_page("sam@demo.test", f"/invoices/{invoice_id}")
-    open_editor(claire)
-    open_editor(sam)
+    invoice_id, claire, sam = claire_and_sam(open_page, new_draft)
 
     claire.click("#add-line")
     claire.keyboard.type("Consulting")
@@ -143,11 +141,7 @@ def test_a_viewer_watches_the_draft_live_but_cannot_change_it(open_page, new_dra
 def test_finalising_turns_every_open_editor_read_only_with_who_and_the_number(
     open_page, new_draft, screenshot
 ):
-    invoice_id = new_draft()
-    claire = open_page("claire@demo.test", f"/invoices/{invoice_id}")
-    sam = open_page("sam@demo.test", f"/invoices/{invoice_id}")
-    open_editor(claire)
-    open_editor(sam)
+    invoice_id, claire, sam = claire_and_sam(open_page, new_draft)
 
     # An empty draft cannot be finalised: the dialog says what is missing.
     claire.click("#finalise-button")
@@ -184,11 +178,7 @@ def test_finalising_turns_every_open_editor_read_only_with_who_and_the_number(
 def test_a_remote_edit_before_the_caret_keeps_the_caret_on_the_same_letters(
     open_page, new_draft
 ):
-    invoice_id = new_draft()
-    claire = open_page("claire@demo.test", f"/invoices/{invoice_id}")
-    sam = open_page("sam@demo.test", f"/invoices/{invoice_id}")
-    open_editor(claire)
-    open_editor(sam)
+    invoice_id, claire, sam = claire_and_sam(open_page, new_draft)
     claire.click("#add-line")
     claire.keyboard.type("world")
     claire.keyboard.press("ArrowLeft")
@@ -214,11 +204,7 @@ def test_tab_moves_through_a_lines_fields_in_order(open_page, new_draft):
 
 
 def test_a_change_the_server_refuses_is_undone_and_explained(open_page, new_draft):
-    invoice_id = new_draft()
-    claire = open_page("claire@demo.test", f"/invoices/{invoice_id}")
-    sam = open_page("sam@demo.test", f"/invoices/{invoice_id}")
-    open_editor(claire)
-    open_editor(sam)
+    invoice_id, claire, sam = claire_and_sam(open_page, new_draft)
     currency = sam.locator("#f-currency")
     expect(currency).to_be_disabled()
 
@@ -239,11 +225,7 @@ def test_a_change_the_server_refuses_is_undone_and_explained(open_page, new_draf
 def test_edits_typed_while_the_server_is_down_arrive_when_it_is_back(
     server, open_page, new_draft
 ):
-    invoice_id = new_draft()
-    claire = open_page("claire@demo.test", f"/invoices/{invoice_id}")
-    sam = open_page("sam@demo.test", f"/invoices/{invoice_id}")
-    open_editor(claire)
-    open_editor(sam)
+    invoice_id, claire, sam = claire_and_sam(open_page, new_draft)
     claire.click("#add-line")
     claire.keyboard.type("Before")
     expect(line_field(sam, 0, "description")).to_have_value("Before")
